@@ -1,0 +1,245 @@
+/**
+ * The one contract between the preprocessing pipeline (Node) and the dashboard (browser).
+ * Table names, column names and row types live here and nowhere else; docs/data-model.md explains them.
+ *
+ * Offsets (`start`, `end`, `*_start`, `*_end`) are UTF-16 code-unit indices into `articles.text`
+ * (JavaScript string indices), half-open [start, end).
+ */
+
+export const SCHEMA_VERSION = 1;
+
+export const TABLES = {
+  articles: 'articles',
+  mentions: 'mentions',
+  topics: 'topics',
+  stances: 'stances',
+  entities: 'entities',
+  topic_defs: 'topic_defs',
+  terms: 'terms'
+} as const;
+export type TableName = keyof typeof TABLES;
+
+/** Parquet files written by the pipeline, one per table, in the output folder. */
+export const PARQUET_FILES: Record<TableName, string> = {
+  articles: 'articles.parquet',
+  mentions: 'mentions.parquet',
+  topics: 'topics.parquet',
+  stances: 'stances.parquet',
+  entities: 'entities.parquet',
+  topic_defs: 'topic_defs.parquet',
+  terms: 'terms.parquet'
+};
+export const MANIFEST_FILE = 'manifest.json';
+export const REJECTS_FILE = 'rejects.json';
+
+export type Lang = 'fa' | 'ar' | 'en' | 'und';
+export type DatePrecision = 'day' | 'month' | 'year';
+export type DateOrigin = 'metadata' | 'header' | 'text' | 'none';
+export type FieldOrigin = 'metadata' | 'byline' | 'none';
+export type EntityKind = 'state' | 'un_body' | 'regional' | 'organisation' | 'person' | 'place';
+export type StanceLabel = 'support' | 'oppose' | 'neutral';
+export type TargetKind = 'topic' | 'entity';
+
+export interface ArticleRow {
+  /** Stable id: the input's own id when it has one, else a hash of file name + content. */
+  article_id: string;
+  /** The id exactly as the input gave it (JSONL/CSV `id`), or null. */
+  input_id: string | null;
+  /** Input file name (relative to the input root) and, for JSONL/CSV, the 1-based line/record number. */
+  input_file: string;
+  input_line: number | null;
+  url: string | null;
+  /** Source / country / lang / date exactly as the input metadata gave them (null when absent). */
+  source_input: string | null;
+  country_input: string | null;
+  lang_input: string | null;
+  date_input: string | null;
+  /** Derived outlet: stable id and English display name ("Mehr News Agency"); null when unknown. */
+  source_id: string | null;
+  source_name: string | null;
+  source_origin: FieldOrigin;
+  /** ISO 3166-1 alpha-2 country of the outlet, or null. */
+  country: string | null;
+  country_origin: FieldOrigin;
+  /** Language detected from the text. */
+  lang: Lang;
+  title: string;
+  /** Display text: cleaned (boilerplate dropped, hard breaks unwrapped), paragraphs separated by "\n\n". */
+  text: string;
+  /** Publication date estimate (ISO yyyy-mm-dd, first day of the month/year for coarser precision) or null. */
+  date: string | null;
+  date_precision: DatePrecision | null;
+  date_origin: DateOrigin;
+  /** The text snippet or metadata value the date came from. */
+  date_evidence: string | null;
+  chars: number;
+  n_sentences: number;
+  /** sha256 (hex, first 16) of the normalised text, for duplicate detection. */
+  content_hash: string;
+}
+
+export interface MentionRow {
+  article_id: string;
+  /** `${article_id}:m${n}` */
+  mention_id: string;
+  entity_id: string;
+  kind: EntityKind;
+  /** The matched text as it appears in `articles.text`. */
+  surface: string;
+  start: number;
+  end: number;
+  sentence_index: number;
+  sentence_start: number;
+  sentence_end: number;
+}
+
+export interface TopicRow {
+  article_id: string;
+  topic_id: string;
+  /** Relevance in [0, 1]: grows with the number of distinct hits and their weight, damped by length. */
+  score: number;
+  hits: number;
+  /** Distinct matched terms, "|"-joined, as written in the text. */
+  matched_terms: string;
+  /** The first hit and its sentence, for evidence. */
+  first_start: number;
+  first_end: number;
+  sentence_start: number;
+  sentence_end: number;
+}
+
+export interface StanceRow {
+  article_id: string;
+  /** `${article_id}:s${n}` */
+  stance_id: string;
+  target_kind: TargetKind;
+  /** topic_id for topics, entity_id for entities. */
+  target_id: string;
+  stance: StanceLabel;
+  /** In [-1, 1]: negative = oppose, positive = support. */
+  score: number;
+  /** In [0, 1]. */
+  confidence: number;
+  /** The cue phrase as written in the text, and where. */
+  cue: string;
+  cue_start: number;
+  cue_end: number;
+  /** The evidence sentence, copied, and where it sits in `articles.text`. */
+  sentence: string;
+  sentence_start: number;
+  sentence_end: number;
+  /** How many sentences backed this stance for this article and target. */
+  n_evidence: number;
+}
+
+export interface EntityRow {
+  entity_id: string;
+  kind: EntityKind;
+  label_en: string;
+  label_fa: string | null;
+  label_ar: string | null;
+  /** ISO country code for states and for people/bodies tied to one state, else null. */
+  country: string | null;
+}
+
+export interface TopicDefRow {
+  topic_id: string;
+  label_en: string;
+  color: string;
+  /** Whether this is one of the four topics the product is built around. */
+  core: boolean;
+}
+
+export interface TermRow {
+  article_id: string;
+  term: string;
+  score: number;
+  rank: number;
+}
+
+export interface RejectRow {
+  /** Input file, and line/record for JSONL/CSV. */
+  input_file: string;
+  input_line: number | null;
+  input_id: string | null;
+  reason: 'empty' | 'undecodable' | 'duplicate' | 'too_large' | 'malformed' | 'unsupported' | 'error';
+  detail: string;
+}
+
+export interface Manifest {
+  schema_version: number;
+  taxonomy_version: string;
+  generated_at: string;
+  input: string;
+  input_hash: string;
+  run_ms: number;
+  rows: Record<TableName, number>;
+  rejects: number;
+  rejects_by_reason: Record<string, number>;
+  files: Record<TableName, string>;
+}
+
+/** Column order per table, used by the writer and by tests. */
+export const COLUMNS = {
+  articles: [
+    'article_id', 'input_id', 'input_file', 'input_line', 'url', 'source_input', 'country_input', 'lang_input',
+    'date_input', 'source_id', 'source_name', 'source_origin', 'country', 'country_origin', 'lang', 'title', 'text',
+    'date', 'date_precision', 'date_origin', 'date_evidence', 'chars', 'n_sentences', 'content_hash'
+  ],
+  mentions: [
+    'article_id', 'mention_id', 'entity_id', 'kind', 'surface', 'start', 'end', 'sentence_index', 'sentence_start',
+    'sentence_end'
+  ],
+  topics: [
+    'article_id', 'topic_id', 'score', 'hits', 'matched_terms', 'first_start', 'first_end', 'sentence_start',
+    'sentence_end'
+  ],
+  stances: [
+    'article_id', 'stance_id', 'target_kind', 'target_id', 'stance', 'score', 'confidence', 'cue', 'cue_start',
+    'cue_end', 'sentence', 'sentence_start', 'sentence_end', 'n_evidence'
+  ],
+  entities: ['entity_id', 'kind', 'label_en', 'label_fa', 'label_ar', 'country'],
+  topic_defs: ['topic_id', 'label_en', 'color', 'core'],
+  terms: ['article_id', 'term', 'score', 'rank']
+} as const satisfies Record<TableName, readonly string[]>;
+
+/** DuckDB column types per table (the writer creates tables with these). */
+export const SQL_TYPES: Record<TableName, Record<string, string>> = {
+  articles: {
+    article_id: 'VARCHAR', input_id: 'VARCHAR', input_file: 'VARCHAR', input_line: 'INTEGER', url: 'VARCHAR',
+    source_input: 'VARCHAR', country_input: 'VARCHAR', lang_input: 'VARCHAR', date_input: 'VARCHAR',
+    source_id: 'VARCHAR', source_name: 'VARCHAR', source_origin: 'VARCHAR', country: 'VARCHAR',
+    country_origin: 'VARCHAR', lang: 'VARCHAR', title: 'VARCHAR', text: 'VARCHAR', date: 'DATE',
+    date_precision: 'VARCHAR', date_origin: 'VARCHAR', date_evidence: 'VARCHAR', chars: 'INTEGER',
+    n_sentences: 'INTEGER', content_hash: 'VARCHAR'
+  },
+  mentions: {
+    article_id: 'VARCHAR', mention_id: 'VARCHAR', entity_id: 'VARCHAR', kind: 'VARCHAR', surface: 'VARCHAR',
+    start: 'INTEGER', end: 'INTEGER', sentence_index: 'INTEGER', sentence_start: 'INTEGER', sentence_end: 'INTEGER'
+  },
+  topics: {
+    article_id: 'VARCHAR', topic_id: 'VARCHAR', score: 'DOUBLE', hits: 'INTEGER', matched_terms: 'VARCHAR',
+    first_start: 'INTEGER', first_end: 'INTEGER', sentence_start: 'INTEGER', sentence_end: 'INTEGER'
+  },
+  stances: {
+    article_id: 'VARCHAR', stance_id: 'VARCHAR', target_kind: 'VARCHAR', target_id: 'VARCHAR', stance: 'VARCHAR',
+    score: 'DOUBLE', confidence: 'DOUBLE', cue: 'VARCHAR', cue_start: 'INTEGER', cue_end: 'INTEGER',
+    sentence: 'VARCHAR', sentence_start: 'INTEGER', sentence_end: 'INTEGER', n_evidence: 'INTEGER'
+  },
+  entities: {
+    entity_id: 'VARCHAR', kind: 'VARCHAR', label_en: 'VARCHAR', label_fa: 'VARCHAR', label_ar: 'VARCHAR',
+    country: 'VARCHAR'
+  },
+  topic_defs: { topic_id: 'VARCHAR', label_en: 'VARCHAR', color: 'VARCHAR', core: 'BOOLEAN' },
+  terms: { article_id: 'VARCHAR', term: 'VARCHAR', score: 'DOUBLE', rank: 'INTEGER' }
+};
+
+export type RowOf = {
+  articles: ArticleRow;
+  mentions: MentionRow;
+  topics: TopicRow;
+  stances: StanceRow;
+  entities: EntityRow;
+  topic_defs: TopicDefRow;
+  terms: TermRow;
+};
