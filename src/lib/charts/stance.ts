@@ -1,0 +1,96 @@
+import type { EChartsOption } from 'echarts';
+import type { Drill } from './drill';
+import { bucketEnd, bucketLabel, bucketSequence, type Granularity } from './time';
+import { countryName } from './labels';
+import { OPPOSE, SUPPORT } from './palette';
+import { panelGrid, panelTitle, panelsHeight } from './panels';
+
+export interface StanceInputRow {
+  bucket: string;
+  country: string | null;
+  support: number;
+  oppose: number;
+}
+
+export interface StanceOptions {
+  granularity: Granularity;
+  /** Counted unit, for the axis name ("Articles" or "Statements"). */
+  unit?: string;
+  first?: string;
+  last?: string;
+}
+
+export function stanceHeight(rows: StanceInputRow[]): number {
+  return panelsHeight(new Set(rows.map((r) => r.country ?? '')).size);
+}
+
+/**
+ * Diverging bars, one panel per country: support above zero, oppose below (as negative values so the bars hang down).
+ * Tooltips and labels show absolute counts; the sign is a drawing convention only.
+ */
+export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions): EChartsOption {
+  const g = o.granularity;
+  const dates = rows.map((r) => r.bucket.slice(0, 10)).sort();
+  const first = o.first ?? dates[0];
+  const last = o.last ?? dates[dates.length - 1];
+  const buckets = first && last ? bucketSequence(first, last, g) : [];
+  const countries = [...new Set(rows.map((r) => r.country ?? ''))].sort();
+  const cell = new Map<string, StanceInputRow>();
+  for (const r of rows) cell.set(`${r.country ?? ''}|${r.bucket.slice(0, 10)}`, r);
+  const unit = o.unit ?? 'Articles';
+  const xLabels = buckets.map((b) => bucketLabel(b, g).replace('Week of ', ''));
+  const maxAbs = Math.max(1, ...rows.map((r) => Math.max(Number(r.support) || 0, Number(r.oppose) || 0)));
+
+  const series: unknown[] = [];
+  countries.forEach((c, ci) => {
+    for (const label of ['support', 'oppose'] as const) {
+      series.push({
+        type: 'bar',
+        id: `${c}|${label}`,
+        name: label === 'support' ? 'Support' : 'Oppose',
+        xAxisIndex: ci,
+        yAxisIndex: ci,
+        stack: `stance-${c}`,
+        color: label === 'support' ? SUPPORT : OPPOSE,
+        barMaxWidth: 28,
+        data: buckets.map((b) => {
+          const r = cell.get(`${c}|${b}`);
+          const n = r ? Number(label === 'support' ? r.support : r.oppose) || 0 : 0;
+          const drill: Drill = { bucketStart: b, bucketEnd: bucketEnd(b, g), stanceLabel: label };
+          if (c) drill.country = c;
+          return { value: label === 'support' ? n : -n, drill, n };
+        })
+      });
+    }
+  });
+
+  return {
+    animation: false,
+    legend: { top: 0, left: 0, data: ['Support', 'Oppose'] },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      confine: true,
+      valueFormatter: ((v: unknown) => String(Math.abs(Number(v) || 0))) as never
+    },
+    title: countries.map((c, i) => panelTitle(i, countryName(c || null))),
+    grid: countries.map((_, i) => panelGrid(i)),
+    xAxis: countries.map((_, i) => ({
+      type: 'category' as const,
+      gridIndex: i,
+      data: xLabels,
+      axisLabel: { hideOverlap: true },
+      axisTick: { alignWithLabel: true }
+    })),
+    yAxis: countries.map((_, i) => ({
+      type: 'value' as const,
+      gridIndex: i,
+      min: -maxAbs,
+      max: maxAbs,
+      name: `${unit}: ▲ support / ▼ oppose`,
+      nameTextStyle: { align: 'left' as const },
+      axisLabel: { formatter: (v: number) => String(Math.abs(v)) }
+    })),
+    series
+  } as EChartsOption;
+}

@@ -1,0 +1,68 @@
+/**
+ * Time buckets as DuckDB's date_trunc makes them: weeks start on Monday (ISO), months/quarters/years on day 1.
+ * All arithmetic is in UTC on 'YYYY-MM-DD' strings so a user's time zone never shifts a bucket.
+ */
+export type Granularity = 'week' | 'month' | 'quarter' | 'year';
+export const GRANULARITIES: readonly Granularity[] = ['week', 'month', 'quarter', 'year'];
+
+function parse(d: string): Date {
+  return new Date(`${d.slice(0, 10)}T00:00:00Z`);
+}
+function iso(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export function addBuckets(start: string, g: Granularity, n: number): string {
+  const d = parse(start);
+  if (g === 'week') d.setUTCDate(d.getUTCDate() + 7 * n);
+  else if (g === 'month') d.setUTCMonth(d.getUTCMonth() + n);
+  else if (g === 'quarter') d.setUTCMonth(d.getUTCMonth() + 3 * n);
+  else d.setUTCFullYear(d.getUTCFullYear() + n);
+  return iso(d);
+}
+
+/** Inclusive last day of the bucket that starts at `start`. */
+export function bucketEnd(start: string, g: Granularity): string {
+  const next = parse(addBuckets(start, g, 1));
+  next.setUTCDate(next.getUTCDate() - 1);
+  return iso(next);
+}
+
+/** Every bucket start from `first` to `last` inclusive, so gaps show as zeros/gaps rather than being bridged. */
+export function bucketSequence(first: string, last: string, g: Granularity, max = 5000): string[] {
+  const out: string[] = [];
+  let cur = first.slice(0, 10);
+  const end = last.slice(0, 10);
+  while (cur <= end && out.length < max) {
+    out.push(cur);
+    cur = addBuckets(cur, g, 1);
+  }
+  return out;
+}
+
+/** Human label of a bucket: "2025-W07", "2025-02", "2025 Q1", "2025". */
+export function bucketLabel(start: string, g: Granularity): string {
+  const d = parse(start);
+  const y = d.getUTCFullYear();
+  if (g === 'year') return String(y);
+  if (g === 'quarter') return `${y} Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+  if (g === 'month') return start.slice(0, 7);
+  return `Week of ${start.slice(0, 10)}`;
+}
+
+/** Trailing mean over `window` points; null points are skipped, a window with no values stays null. */
+export function rollingMean(values: (number | null)[], window: number): (number | null)[] {
+  if (window <= 1) return values.slice();
+  return values.map((_, i) => {
+    let sum = 0;
+    let k = 0;
+    for (let j = Math.max(0, i - window + 1); j <= i; j++) {
+      const v = values[j];
+      if (v !== null && v !== undefined && Number.isFinite(v)) {
+        sum += v;
+        k++;
+      }
+    }
+    return k === 0 ? null : sum / k;
+  });
+}

@@ -1,0 +1,153 @@
+import type { EChartsOption } from 'echarts';
+import type { Drill } from './drill';
+import { bucketEnd, bucketLabel, bucketSequence, rollingMean, type Granularity } from './time';
+import { countryName, formatPct } from './labels';
+import { colorAt, COUNTRY_LINE_TYPES } from './palette';
+import { panelGrid, panelTitle, panelsHeight } from './panels';
+
+export interface TrendInputRow {
+  /** Bucket start, 'YYYY-MM-DD'. */
+  bucket: string;
+  topic_id: string;
+  /** Null when the query was not split by country. */
+  country: string | null;
+  /** Articles in this bucket (and country) that carry the topic. */
+  n: number;
+  /** All articles in this bucket (and country), the share's denominator. */
+  total: number;
+}
+
+export interface TopicMeta {
+  label: string;
+  color?: string;
+}
+
+export type TrendSplit = 'none' | 'overlay' | 'multiples';
+
+export interface TopicTrendOptions {
+  granularity: Granularity;
+  measure: 'count' | 'share';
+  split: TrendSplit;
+  /** Trailing window in buckets; 1 or less = raw values. */
+  rolling?: number;
+  topics: Record<string, TopicMeta>;
+  /** Fix the x range (e.g. to the filter's date range); defaults to the data's own range. */
+  first?: string;
+  last?: string;
+}
+
+export function trendHeight(rows: TrendInputRow[], split: TrendSplit): number {
+  if (split !== 'multiples') return 420;
+  return panelsHeight(new Set(rows.map((r) => r.country ?? '')).size);
+}
+
+/**
+ * One line per topic over a dense bucket sequence. Buckets with articles but none on the topic count as 0; buckets
+ * with no articles at all have no share (null → gap), so a quiet month never reads as "0% interest".
+ */
+export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): EChartsOption {
+  const g = o.granularity;
+  const dates = rows.map((r) => r.bucket.slice(0, 10)).sort();
+  const first = o.first ?? dates[0];
+  const last = o.last ?? dates[dates.length - 1];
+  const buckets = first && last ? bucketSequence(first, last, g) : [];
+  const bIndex = new Map(buckets.map((b, i) => [b, i]));
+  const split = o.split;
+  const countries = [...new Set(rows.map((r) => (split === 'none' ? '' : (r.country ?? ''))))].sort();
+  const topicIds = [...new Set(rows.map((r) => r.topic_id))].sort((a, b) =>
+    (o.topics[a]?.label ?? a).localeCompare(o.topics[b]?.label ?? b)
+  );
+  const topicColor = (t: string) => o.topics[t]?.color || colorAt(topicIds.indexOf(t));
+  const topicLabel = (t: string) => o.topics[t]?.label ?? t;
+
+  // totals per (country, bucket) — the same for every topic row of that bucket
+  const totals = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const c = split === 'none' ? '' : (r.country ?? '');
+    const b = r.bucket.slice(0, 10);
+    const tk = `${c}|${b}`;
+    totals.set(tk, Math.max(totals.get(tk) ?? 0, Number(r.total) || 0));
+    const ck = `${c}|${r.topic_id}|${b}`;
+    counts.set(ck, (counts.get(ck) ?? 0) + (Number(r.n) || 0));
+  }
+
+  const multiples = split === 'multiples';
+  const series: NonNullable<EChartsOption['series']> & unknown[] = [];
+  countries.forEach((c, ci) => {
+    for (const t of topicIds) {
+      const raw: (number | null)[] = buckets.map((b) => {
+        const total = totals.get(`${c}|${b}`) ?? 0;
+        const n = counts.get(`${c}|${t}|${b}`) ?? 0;
+        if (o.measure === 'count') return n;
+        return total > 0 ? n / total : null;
+      });
+      const vals = rollingMean(raw, o.rolling ?? 1);
+      const name = split === 'overlay' ? `${topicLabel(t)} — ${countryName(c || null)}` : topicLabel(t);
+      series.push({
+        type: 'line',
+        id: `${t}|${c}`,
+        name,
+        xAxisIndex: multiples ? ci : 0,
+        yAxisIndex: multiples ? ci : 0,
+        showSymbol: buckets.length <= 60,
+        symbolSize: 6,
+        connectNulls: false,
+        color: topicColor(t),
+        lineStyle: {
+          width: 2,
+          type: split === 'overlay' ? COUNTRY_LINE_TYPES[ci % COUNTRY_LINE_TYPES.length] : 'solid'
+        },
+        emphasis: { focus: 'series' },
+        data: vals.map((v, i) => {
+          const b = buckets[i];
+          const drill: Drill = { topic: t, bucketStart: b, bucketEnd: bucketEnd(b, g) };
+          if (c) drill.country = c;
+          return {
+            value: v,
+            drill,
+            n: counts.get(`${c}|${t}|${b}`) ?? 0,
+            total: totals.get(`${c}|${b}`) ?? 0
+          };
+        })
+      });
+    }
+  });
+
+  const panels = multiples ? countries : [''];
+  const xLabels = buckets.map((b) => bucketLabel(b, g).replace('Week of ', ''));
+  const valueFmt = (v: unknown) =>
+    v === null || v === undefined || Number.isNaN(v) ? '–' : o.measure === 'share' ? formatPct(Number(v)) : String(Math.round(Number(v) * 10) / 10);
+  const legendNames = split === 'overlay' ? series.map((s) => (s as { name: string }).name) : topicIds.map(topicLabel);
+
+  return {
+    animation: false,
+    color: topicIds.map(topicColor),
+    legend: { type: 'scroll', top: 0, left: 0, right: 0, data: legendNames },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      valueFormatter: valueFmt as never
+    },
+    title: multiples ? panels.map((c, i) => panelTitle(i, countryName(c || null))) : undefined,
+    grid: multiples ? panels.map((_, i) => panelGrid(i)) : { left: 64, right: 24, top: 64, bottom: 48 },
+    xAxis: panels.map((_, i) => ({
+      type: 'category' as const,
+      gridIndex: i,
+      data: xLabels,
+      boundaryGap: false,
+      axisLabel: { hideOverlap: true }
+    })),
+    yAxis: panels.map((_, i) => ({
+      type: 'value' as const,
+      gridIndex: i,
+      min: 0,
+      name: o.measure === 'share' ? 'Share of articles' : 'Articles',
+      nameTextStyle: { align: 'left' as const },
+      axisLabel: {
+        formatter: o.measure === 'share' ? (v: number) => `${Math.round(v * 1000) / 10}%` : undefined
+      }
+    })),
+    series
+  } as EChartsOption;
+}
