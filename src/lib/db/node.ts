@@ -1,0 +1,71 @@
+/**
+ * Node implementation of `Db` over @duckdb/node-api, for vitest and benchmarks: the same SQL the browser runs, checked
+ * against a real DuckDB. Each table is a view over the pipeline's Parquet file, so nothing is copied.
+ */
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { join } from 'node:path';
+import { PARQUET_FILES, TABLES, type TableName } from '$lib/schema';
+import type { BoundQuery, Db, Row } from './types';
+
+/** SQL string literal: the only quoting in the data layer, used for file paths we build ourselves. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** Plain JS values, matching what the browser implementation returns. */
+function toPlain(v: unknown, typeId?: DuckDBTypeId): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) {
+    if (typeId === DuckDBTypeId.DATE) return v.toISOString().slice(0, 10);
+    return v.toISOString();
+  }
+  if (Array.isArray(v)) return v.map((x) => toPlain(x));
+  if (typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toPlain(x)]));
+  }
+  return v;
+}
+
+export class NodeDb implements Db {
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection
+  ) {}
+
+  async query<T extends object = Row>(q: BoundQuery): Promise<T[]> {
+    const result = await this.conn.run(q.sql, q.params as DuckDBValue[]);
+    const types = result.columnTypes().map((t) => t.typeId);
+    const names = result.columnNames();
+    const rows = await result.getRowObjectsJS();
+    return rows.map((r) => {
+      const out: Row = {};
+      names.forEach((n, i) => {
+        out[n] = toPlain(r[n], types[i]);
+      });
+      return out as T;
+    });
+  }
+
+  /** Runs SQL without conversion; for fixture building and setup only, never with user values. */
+  async exec(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export async function openNodeDb(dataDir: string, tables: TableName[] = Object.keys(TABLES) as TableName[]): Promise<NodeDb> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  // Same switches as the browser: a query must never reach for the network.
+  await conn.run('SET autoinstall_known_extensions = false');
+  for (const table of tables) {
+    const file = join(dataDir, PARQUET_FILES[table]);
+    await conn.run(`CREATE VIEW ${TABLES[table]} AS SELECT * FROM read_parquet(${sqlString(file)})`);
+  }
+  return new NodeDb(instance, conn);
+}

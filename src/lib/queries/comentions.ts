@@ -1,0 +1,92 @@
+/**
+ * Co-mentions: which actors appear in the same articles as which topics / other actors. Counting is per article:
+ * an actor mentioned five times in one article counts once, so long articles do not dominate.
+ */
+import type { BoundQuery } from '$lib/db/types';
+import { whereClause, type CoMentionCols, type CoMentionMeasure, type Filters } from '$lib/filters';
+import type { EntityKind } from '$lib/schema';
+import { clampInt, inList } from './sql';
+
+export interface CoMentionOptions {
+  rows: 'actors';
+  cols: CoMentionCols;
+  /** Top-N actors by number of filtered articles mentioning them (ties broken by id, so N is exact). */
+  n: number;
+  measure: CoMentionMeasure;
+  /** Restrict actors to these kinds; empty/undefined = all kinds. */
+  kinds?: EntityKind[];
+}
+
+export interface CoMentionRow {
+  row_id: string;
+  row_label: string;
+  row_kind: EntityKind;
+  /** Articles mentioning the row actor. */
+  row_articles: number;
+  col_id: string;
+  col_label: string;
+  /** Articles carrying the column topic / mentioning the column actor. */
+  col_articles: number;
+  /** Articles with both. */
+  articles: number;
+  /** |A∩B| / |A∪B| over articles. */
+  jaccard: number;
+  /** log2(P(A,B) / (P(A)·P(B))) over the filtered articles; null when the pair never co-occurs. */
+  pmi: number | null;
+  /** The chosen measure (articles for 'count'). */
+  value: number | null;
+}
+
+/**
+ * Full grid: every one of the top-N actors × every column (all topics in topic_defs, or the same top-N actors),
+ * zero pairs included; the actor × itself diagonal is left out.
+ */
+export function buildCoMentionQuery(f: Filters, opts: CoMentionOptions): BoundQuery {
+  const w = whereClause(f);
+  const n = clampInt(opts.n, 1, 200, 15);
+  const kinds = opts.kinds?.length ? inList('m.kind', opts.kinds) : { sql: 'TRUE', params: [] };
+  const value = { count: 'CAST(articles AS DOUBLE)', jaccard: 'jaccard', pmi: 'pmi' }[opts.measure] ?? 'articles';
+  const cols =
+    opts.cols === 'topics'
+      ? `ca AS (SELECT DISTINCT t.article_id, t.topic_id AS col_id FROM topics t JOIN fa ON fa.article_id = t.article_id),
+      colset AS (
+        SELECT d.topic_id AS col_id, d.label_en AS col_label,
+          (SELECT count(*) FROM ca WHERE ca.col_id = d.topic_id) AS col_articles
+        FROM topic_defs d
+      )`
+      : `ca AS (SELECT article_id, entity_id AS col_id FROM am WHERE entity_id IN (SELECT entity_id FROM top)),
+      colset AS (SELECT entity_id AS col_id, label_en AS col_label, n AS col_articles FROM top)`;
+  return {
+    sql: `WITH fa AS (SELECT a.article_id FROM articles a WHERE ${w.sql}),
+      total AS (SELECT count(*) AS n FROM fa),
+      am AS (
+        SELECT DISTINCT m.article_id, m.entity_id
+        FROM mentions m JOIN fa ON fa.article_id = m.article_id WHERE ${kinds.sql}
+      ),
+      top AS (
+        SELECT am.entity_id, count(*) AS n, any_value(e.label_en) AS label_en, any_value(e.kind) AS kind
+        FROM am LEFT JOIN entities e ON e.entity_id = am.entity_id
+        GROUP BY am.entity_id ORDER BY n DESC, am.entity_id LIMIT ?
+      ),
+      ${cols},
+      pairs AS (
+        SELECT r.entity_id AS row_id, ca.col_id, count(*) AS articles
+        FROM am r JOIN top ON top.entity_id = r.entity_id JOIN ca ON ca.article_id = r.article_id
+        GROUP BY r.entity_id, ca.col_id
+      ),
+      grid AS (
+        SELECT top.entity_id AS row_id, coalesce(top.label_en, top.entity_id) AS row_label, top.kind AS row_kind,
+          top.n AS row_articles, c.col_id, coalesce(c.col_label, c.col_id) AS col_label, c.col_articles,
+          coalesce(p.articles, 0) AS articles,
+          coalesce(p.articles, 0) / (top.n + c.col_articles - coalesce(p.articles, 0)) AS jaccard,
+          CASE WHEN coalesce(p.articles, 0) = 0 THEN NULL
+            ELSE log2(p.articles * total.n / (top.n * c.col_articles)) END AS pmi
+        FROM top CROSS JOIN colset c CROSS JOIN total
+        LEFT JOIN pairs p ON p.row_id = top.entity_id AND p.col_id = c.col_id
+        WHERE top.entity_id <> c.col_id
+      )
+      SELECT *, ${value} AS value FROM grid
+      ORDER BY row_articles DESC, row_id, col_articles DESC, col_id`,
+    params: [...w.params, ...kinds.params, n]
+  };
+}
