@@ -1,0 +1,138 @@
+/** Co-mention and two-country comparison builders against the fixture. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFixtureDb } from '../helpers/node-db';
+import { EMPTY_FILTERS, type Filters } from '$lib/filters';
+import * as Q from '$lib/queries';
+
+let env: Awaited<ReturnType<typeof openFixtureDb>>;
+beforeAll(async () => {
+  env = await openFixtureDb();
+});
+afterAll(async () => env?.cleanup());
+const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
+const F = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
+
+describe('buildCoMentionQuery', () => {
+  const cell = (rows: Q.CoMentionRow[], r: string, c: string) => rows.find((x) => x.row_id === r && x.col_id === c)!;
+
+  it('actors × topics: top-N by articles (ties by id), full grid, per-article counting', async () => {
+    const rows = await run<Q.CoMentionRow>(
+      Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'topics', n: 3, measure: 'count' })
+    );
+    expect([...new Set(rows.map((r) => r.row_id))]).toEqual(['un_ga', 'un_sc', 'us']);
+    expect(rows).toHaveLength(3 * 4);
+    const us = cell(rows, 'us', 'sanctions');
+    expect(us).toMatchObject({ row_label: 'United States', row_kind: 'state', row_articles: 4, col_label: 'Sanctions', col_articles: 5, articles: 4, value: 4 });
+    expect(us.jaccard).toBeCloseTo(0.8);
+    expect(us.pmi).toBeCloseTo(Math.log2((4 * 12) / (4 * 5)));
+    expect(cell(rows, 'un_ga', 'un_reform').jaccard).toBe(1);
+    expect(cell(rows, 'un_ga', 'un_reform').pmi).toBeCloseTo(Math.log2(3));
+    expect(cell(rows, 'un_sc', 'climate').jaccard).toBeCloseTo(0.2);
+    expect(cell(rows, 'us', 'climate')).toMatchObject({ articles: 0, jaccard: 0, pmi: null });
+  });
+
+  it('a001 mentions iaea twice but counts once', async () => {
+    const rows = await run<Q.CoMentionRow>(
+      Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'topics', n: 7, measure: 'count' })
+    );
+    expect(cell(rows, 'iaea', 'nuclear')).toMatchObject({ row_articles: 2, articles: 2 });
+  });
+
+  it('actors × actors: symmetric, no diagonal, value follows measure', async () => {
+    const rows = await run<Q.CoMentionRow>(
+      Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'actors', n: 3, measure: 'jaccard' })
+    );
+    expect(rows).toHaveLength(6);
+    expect(rows.some((r) => r.row_id === r.col_id)).toBe(false);
+    expect(cell(rows, 'us', 'un_sc')).toMatchObject({ articles: 2 });
+    expect(cell(rows, 'us', 'un_sc').value).toBeCloseTo(1 / 3);
+    expect(cell(rows, 'un_sc', 'us').value).toBeCloseTo(1 / 3);
+    expect(cell(rows, 'un_ga', 'us').value).toBe(0);
+    const pmi = await run<Q.CoMentionRow>(
+      Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'actors', n: 3, measure: 'pmi' })
+    );
+    expect(cell(pmi, 'us', 'un_sc').value).toBeCloseTo(Math.log2(1.5));
+    expect(cell(pmi, 'un_ga', 'us').value).toBeNull();
+  });
+
+  it('kinds restrict the actors', async () => {
+    const rows = await run<Q.CoMentionRow>(
+      Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'topics', n: 3, measure: 'count', kinds: ['un_body'] })
+    );
+    expect([...new Set(rows.map((r) => r.row_id))]).toEqual(['un_ga', 'un_sc', 'iaea']);
+  });
+
+  it('filters narrow the article set, including the PMI total', async () => {
+    const rows = await run<Q.CoMentionRow>(
+      Q.buildCoMentionQuery(F({ countries: ['DZ'] }), { rows: 'actors', cols: 'topics', n: 3, measure: 'pmi' })
+    );
+    expect([...new Set(rows.map((r) => r.row_id))]).toEqual(['un_ga', 'au', 'dz']);
+    const c = cell(rows, 'un_ga', 'un_reform');
+    expect(c).toMatchObject({ row_articles: 3, col_articles: 3, articles: 3, jaccard: 1 });
+    expect(c.pmi).toBeCloseTo(Math.log2(5 / 3));
+  });
+});
+
+describe('compare', () => {
+  const pair = { a: 'IR', b: 'DZ' };
+  it('totals, ignoring the shared countries filter', async () => {
+    expect(await run(Q.buildCompareTotalsQuery(F({ countries: ['IR'] }), pair))).toEqual([
+      { country: 'IR', articles: 6 },
+      { country: 'DZ', articles: 5 }
+    ]);
+    expect(await run(Q.buildCompareTotalsQuery(EMPTY_FILTERS, { a: 'DZ', b: 'FR' }))).toEqual([
+      { country: 'DZ', articles: 5 },
+      { country: 'FR', articles: 0 }
+    ]);
+  });
+
+  it('topic mix normalised by each country’s own count', async () => {
+    const rows = await run<Q.CompareTopicRow>(Q.buildCompareTopicsQuery(EMPTY_FILTERS, pair));
+    expect(rows).toHaveLength(8);
+    expect(rows.slice(0, 4).every((r) => r.country === 'IR' && r.total === 6)).toBe(true);
+    const s = Object.fromEntries(rows.map((r) => [`${r.country}:${r.topic_id}`, r.share]));
+    expect(s['IR:sanctions']).toBeCloseTo(4 / 6);
+    expect(s['IR:nuclear']).toBeCloseTo(2 / 6);
+    expect(s['IR:climate']).toBe(0);
+    expect(s['DZ:un_reform']).toBeCloseTo(3 / 5);
+    expect(s['DZ:nuclear']).toBe(0);
+  });
+
+  it('stance toward UN bodies per country, with an all-UN row first', async () => {
+    const rows = await run<Q.CompareStanceRow>(Q.buildCompareStanceQuery(EMPTY_FILTERS, pair));
+    const by = Object.fromEntries(rows.map((r) => [`${r.country}:${r.target_id}`, r]));
+    expect(rows[0]).toMatchObject({ country: 'IR', target_id: '@un_system', label_en: 'All UN bodies', support: 2, oppose: 2, neutral: 0, articles: 4, total: 6 });
+    expect(rows[0].mean_score).toBeCloseTo(-0.1);
+    expect(by['DZ:@un_system']).toMatchObject({ support: 2, oppose: 1, neutral: 1, articles: 4, total: 5 });
+    expect(by['DZ:@un_system'].mean_score).toBeCloseTo(0.25);
+    expect(by['IR:un_sc'].mean_score).toBeCloseTo(-0.15);
+    expect(by['IR:un_sc'].label_en).toBe('UN Security Council');
+    const strict = await run<Q.CompareStanceRow>(Q.buildCompareStanceQuery(EMPTY_FILTERS, { ...pair, threshold: 0.85 }));
+    expect(strict.map((r) => `${r.country}:${r.target_id}:${r.articles}`)).toEqual([
+      'IR:@un_system:1', 'IR:un_sc:1', 'DZ:@un_system:1', 'DZ:un_ga:1'
+    ]);
+  });
+
+  it('most-mentioned actors as share of the country’s articles', async () => {
+    const rows = await run<Q.CompareActorRow>(Q.buildCompareActorsQuery(EMPTY_FILTERS, { ...pair, n: 2 }));
+    expect(rows.map((r) => `${r.country}:${r.entity_id}:${r.articles}`)).toEqual(['IR:us:3', 'IR:iaea:2', 'DZ:un_ga:3', 'DZ:au:2']);
+    expect(rows[0].share).toBe(0.5);
+    expect(rows[2].share).toBeCloseTo(0.6);
+    const states = await run<Q.CompareActorRow>(Q.buildCompareActorsQuery(EMPTY_FILTERS, { ...pair, n: 5, kinds: ['state'] }));
+    expect(states.every((r) => r.kind === 'state')).toBe(true);
+  });
+
+  it('distinctive terms by smoothed log-odds', async () => {
+    const rows = await run<Q.CompareTermRow>(Q.buildCompareTermsQuery(EMPTY_FILTERS, { ...pair, n: 2 }));
+    expect(rows.map((r) => `${r.country}:${r.term}`)).toEqual(['IR:تحریم', 'IR:هسته‌ای', 'DZ:إصلاح', 'DZ:عقوبات']);
+    expect(rows[0]).toMatchObject({ articles: 4, other_articles: 0, rank: 1 });
+    expect(rows[0].score).toBeCloseTo(2.3);
+    expect(rows[0].log_odds).toBeCloseTo(Math.log((4.5 / 2.5) / (0.5 / 5.5)));
+    expect(rows[2].log_odds).toBeCloseTo(Math.log((3.5 / 2.5) / (0.5 / 6.5)));
+  });
+
+  it('swapping a and b swaps the order', async () => {
+    const rows = await run<Q.CompareTopicRow>(Q.buildCompareTopicsQuery(EMPTY_FILTERS, { a: 'DZ', b: 'IR' }));
+    expect(rows[0].country).toBe('DZ');
+  });
+});
