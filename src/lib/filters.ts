@@ -63,7 +63,7 @@ export function isoDate(v: string | null | undefined): string | null {
 }
 
 export function isId(v: string | null | undefined): v is string {
-  return typeof v === 'string' && ID_RE.test(v);
+  return typeof v === 'string' && (ID_RE.test(v) || v === UN_SYSTEM);
 }
 
 function readList(params: URLSearchParams, key: string): string[] {
