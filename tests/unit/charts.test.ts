@@ -24,7 +24,7 @@ describe('time buckets', () => {
     ['2025-01-01', 'quarter', '2025-03-31', 'Q1'],
     ['2024-12-30', 'week', '2025-01-05', 'ISO week crossing the year'],
     ['2025-01-01', 'year', '2025-12-31', 'year']
-  ] as const)('bucketEnd(%s, %s) = %s (%s)', (start, g, end) => {
+  ] as const)('bucketEnd(%s, %s) = %s (%s)', (start, g, end, _why) => {
     expect(bucketEnd(start, g)).toBe(end);
   });
 
@@ -67,7 +67,7 @@ describe('topicTrendOption', () => {
     const o = topicTrendOption(trendRows, { granularity: 'month', measure: 'count', split: 'overlay', topics });
     const p = seriesOf(o).find((x) => x.id === 'sanctions|IR')!.data[2];
     expect(p.value).toBe(1);
-    expect(p.drill).toEqual({ topic: 'sanctions', bucketStart: '2025-03-01', bucketEnd: '2025-03-31', country: 'IR' });
+    expect(p.drill).toEqual({ topic: 'sanctions', bucketStart: '2025-03-01', bucketEnd: '2025-04-01', country: 'IR' });
   });
 
   it('small multiples put each country on its own axes', () => {
@@ -168,4 +168,16 @@ describe('empty detection and click mapping', () => {
     expect(drillOf({ data: 3 })).toBeNull();
     expect(drillOf(null)).toBeNull();
   });
+});
+
+import { periodLabel } from '../../src/lib/charts';
+describe('periodLabel', () => {
+  it.each([
+    ['2025-02-01', '2025-03-01', 'Month: 2025-02'],
+    ['2025-01-01', '2025-04-01', 'Quarter: 2025 Q1'],
+    ['2025-01-01', '2026-01-01', 'Year: 2025'],
+    ['2024-12-30', '2025-01-06', 'Week: 2024-12-30'],
+    ['2025-02-03', '2025-02-10', 'Week: 2025-02-03'],
+    ['2025-02-05', '2025-02-09', 'Dates: 2025-02-05 – 2025-02-08']
+  ])('%s..%s → %s', (s, e, label) => expect(periodLabel(s, e)).toBe(label));
 });

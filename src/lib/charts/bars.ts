@@ -122,3 +122,70 @@ export function compareBarsOption(
 export function compareHeight(n: number): number {
   return Math.max(180, 70 + n * 40);
 }
+
+export interface CompareStanceInputRow {
+  /** Stance target in the Articles view's form, e.g. 'entity:@un_system'. */
+  target: string;
+  label: string;
+  country: string;
+  support: number;
+  oppose: number;
+  /** The country's article count: support/oppose are drawn as shares of it. */
+  total: number;
+}
+
+/**
+ * Per target, one diverging bar per country: support to the right, oppose to the left, each as a share of that
+ * country's own articles so a larger outlet set does not look more opinionated.
+ */
+export function compareStanceOption(rows: CompareStanceInputRow[], a: CompareSide, b: CompareSide): EChartsOption {
+  const targets: { target: string; label: string }[] = [];
+  for (const r of rows) if (!targets.some((t) => t.target === r.target)) targets.push({ target: r.target, label: r.label });
+  const cell = new Map(rows.map((r) => [`${r.country}|${r.target}`, r]));
+  const share = (r: CompareStanceInputRow | undefined, k: 'support' | 'oppose') =>
+    r && r.total > 0 ? (Number(r[k]) || 0) / r.total : 0;
+  const series = [a, b].flatMap((side, si) =>
+    (['support', 'oppose'] as const).map((label) => ({
+      type: 'bar' as const,
+      id: `cmpstance|${side.code}|${label}`,
+      name: `${side.label} — ${label}`,
+      stack: side.code,
+      barMaxWidth: 14,
+      color: label === 'support' ? (si === 0 ? '#1b7f4b' : '#74c69d') : si === 0 ? '#c0392b' : '#f1948a',
+      data: targets.map((t) => {
+        const r = cell.get(`${side.code}|${t.target}`);
+        const v = share(r, label);
+        return {
+          value: label === 'support' ? v : -v,
+          n: r ? r[label] : 0,
+          drill: { stanceTarget: t.target, stanceLabel: label, country: side.code } satisfies Drill
+        };
+      })
+    }))
+  );
+  return {
+    animation: false,
+    legend: { top: 0, left: 0 },
+    tooltip: {
+      trigger: 'item',
+      confine: true,
+      formatter: ((p: { seriesName: string; name: string; data: { value: number; n: number } }) =>
+        `${p.name}<br/>${p.seriesName}: ${formatPct(Math.abs(p.data.value))} of articles (${p.data.n})`) as never
+    },
+    grid: { left: 8, right: 24, top: 56, bottom: 28, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    xAxis: {
+      type: 'value',
+      name: '◀ oppose · share of the country’s articles · support ▶',
+      nameLocation: 'middle',
+      nameGap: 22,
+      axisLabel: { formatter: (v: number) => `${Math.round(Math.abs(v) * 1000) / 10}%`, hideOverlap: true }
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: targets.map((t) => t.label),
+      axisLabel: { width: 170, overflow: 'truncate', interval: 0 }
+    },
+    series
+  } as EChartsOption;
+}

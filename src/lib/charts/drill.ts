@@ -7,7 +7,9 @@ export interface Drill {
   topic?: string;
   entity?: string;
   entity2?: string;
+  /** Bucket drill-down: inclusive first day. */
   bucketStart?: string;
+  /** Exclusive: the first day of the next bucket (matches the Articles view's `end`). */
   bucketEnd?: string;
   stanceTarget?: string;
   stanceLabel?: string;
@@ -15,8 +17,6 @@ export interface Drill {
   country?: string;
   source?: string;
   lang?: string;
-  /** 'undated' selects articles without a date. */
-  dated?: 'dated' | 'undated';
 }
 
 export interface DrillItem {

@@ -8,3 +8,4 @@ export * from './stance';
 export * from './heatmap';
 export * from './bars';
 export * from './empty';
+export * from './coverage';

@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import type { Drill } from './drill';
-import { bucketEnd, bucketLabel, bucketSequence, type Granularity } from './time';
+import { addBuckets, bucketLabel, bucketSequence, type Granularity } from './time';
 import { countryName } from './labels';
 import { OPPOSE, SUPPORT } from './palette';
 import { panelGrid, panelTitle, panelsHeight } from './panels';
@@ -18,6 +18,8 @@ export interface StanceOptions {
   unit?: string;
   first?: string;
   last?: string;
+  /** False when rows are not split by country: the single panel is then titled "All countries". */
+  byCountry?: boolean;
 }
 
 export function stanceHeight(rows: StanceInputRow[]): number {
@@ -56,7 +58,7 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
         data: buckets.map((b) => {
           const r = cell.get(`${c}|${b}`);
           const n = r ? Number(label === 'support' ? r.support : r.oppose) || 0 : 0;
-          const drill: Drill = { bucketStart: b, bucketEnd: bucketEnd(b, g), stanceLabel: label };
+          const drill: Drill = { bucketStart: b, bucketEnd: addBuckets(b, g, 1), stanceLabel: label };
           if (c) drill.country = c;
           return { value: label === 'support' ? n : -n, drill, n };
         })
@@ -73,7 +75,7 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
       confine: true,
       valueFormatter: ((v: unknown) => String(Math.abs(Number(v) || 0))) as never
     },
-    title: countries.map((c, i) => panelTitle(i, countryName(c || null))),
+    title: countries.map((c, i) => panelTitle(i, o.byCountry === false ? 'All countries' : countryName(c || null))),
     grid: countries.map((_, i) => panelGrid(i)),
     xAxis: countries.map((_, i) => ({
       type: 'category' as const,

@@ -66,3 +66,22 @@ export function rollingMean(values: (number | null)[], window: number): (number 
     return k === 0 ? null : sum / k;
   });
 }
+
+/** Names a [start, end) range the way a chart bucket would: "Month: 2025-02", else "2025-02-03 – 2025-02-09". */
+export function periodLabel(start: string | null, endExclusive: string | null): string {
+  if (start && endExclusive) {
+    for (const g of ['month', 'quarter', 'year', 'week'] as const) {
+      if (addBuckets(start, g, 1) === endExclusive) {
+        const ok = g === 'week' ? parse(start).getUTCDay() === 1 : g === 'month' ? start.endsWith('-01') : g === 'quarter' ? /-(01|04|07|10)-01$/.test(start) : start.endsWith('-01-01');
+        if (ok) {
+          const name = { month: 'Month', quarter: 'Quarter', year: 'Year', week: 'Week' }[g];
+          return `${name}: ${bucketLabel(start, g).replace('Week of ', '')}`;
+        }
+      }
+    }
+  }
+  const last = endExclusive ? iso(new Date(parse(endExclusive).getTime() - 86_400_000)) : null;
+  if (start && last) return `Dates: ${start} – ${last}`;
+  if (start) return `From ${start}`;
+  return `Before ${endExclusive}`;
+}

@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import type { Drill } from './drill';
-import { bucketEnd, bucketLabel, bucketSequence, rollingMean, type Granularity } from './time';
+import { addBuckets, bucketLabel, bucketSequence, rollingMean, type Granularity } from './time';
 import { countryName, formatPct } from './labels';
 import { colorAt, COUNTRY_LINE_TYPES } from './palette';
 import { panelGrid, panelTitle, panelsHeight } from './panels';
@@ -101,7 +101,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
         emphasis: { focus: 'series' },
         data: vals.map((v, i) => {
           const b = buckets[i];
-          const drill: Drill = { topic: t, bucketStart: b, bucketEnd: bucketEnd(b, g) };
+          const drill: Drill = { topic: t, bucketStart: b, bucketEnd: addBuckets(b, g, 1) };
           if (c) drill.country = c;
           return {
             value: v,

@@ -1,0 +1,44 @@
+import type { EChartsOption } from 'echarts';
+import type { Drill } from './drill';
+import { addBuckets, bucketLabel, bucketSequence, type Granularity } from './time';
+import { countryName } from './labels';
+import { colorAt } from './palette';
+
+export interface CoverageInputRow {
+  bucket: string;
+  country: string | null;
+  articles: number;
+}
+
+/** Dated articles per bucket, stacked by country: shows where the corpus is thin before anyone reads a trend. */
+export function coverageOption(rows: CoverageInputRow[], granularity: Granularity): EChartsOption {
+  const dates = rows.map((r) => r.bucket.slice(0, 10)).sort();
+  const buckets = dates.length ? bucketSequence(dates[0], dates[dates.length - 1], granularity) : [];
+  const countries = [...new Set(rows.map((r) => r.country ?? ''))].sort();
+  const cell = new Map(rows.map((r) => [`${r.country ?? ''}|${r.bucket.slice(0, 10)}`, Number(r.articles) || 0]));
+  return {
+    animation: false,
+    legend: { top: 0, left: 0 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
+    grid: { left: 48, right: 16, top: 36, bottom: 30 },
+    xAxis: {
+      type: 'category',
+      data: buckets.map((b) => bucketLabel(b, granularity)),
+      axisLabel: { hideOverlap: true }
+    },
+    yAxis: { type: 'value', name: 'Dated articles', nameTextStyle: { align: 'left' }, minInterval: 1 },
+    series: countries.map((c, i) => ({
+      type: 'bar' as const,
+      id: `coverage|${c}`,
+      name: countryName(c || null),
+      stack: 'all',
+      color: colorAt(i),
+      barMaxWidth: 24,
+      data: buckets.map((b) => {
+        const drill: Drill = { bucketStart: b, bucketEnd: addBuckets(b, granularity, 1) };
+        if (c) drill.country = c;
+        return { value: cell.get(`${c}|${b}`) ?? 0, drill };
+      })
+    }))
+  } as EChartsOption;
+}
