@@ -1,0 +1,135 @@
+/**
+ * One raw article → its rows: metadata (kept as the input said it, beside what is derived), display text, mentions,
+ * topics, stances and the token list used for distinctive terms. Pure: no I/O.
+ */
+import { createHash } from 'node:crypto';
+import natural from 'natural';
+import stopwords from 'stopwords-iso';
+import type { ArticleRow, DateOrigin, DatePrecision, FieldOrigin, MentionRow, StanceRow, TopicRow } from '../lib/schema';
+import { analyzeArticle } from './analyze';
+import { cleanText } from './clean';
+import { extractDates, parseHeaderLine, parseMetadataDate, pickPublicationDate } from './dates';
+import type { RawArticle } from './input';
+import { detectLanguage } from './language';
+import type { Lexicons } from './load-lexicons';
+import { normalizeTerm } from './normalize';
+import { guessSource } from './sources';
+
+export interface Processed {
+  article: ArticleRow;
+  mentions: MentionRow[];
+  topics: TopicRow[];
+  stances: StanceRow[];
+  tokens: string[];
+}
+
+const TITLE_MAX = 220;
+
+/** Ids from .txt file names: the file name without extension (`000_e7dc781b4673e109`), stable across runs. */
+export function articleIdFor(raw: RawArticle, contentHash: string): string {
+  if (raw.input_id) return raw.input_id;
+  if (raw.input_line === null) return raw.input_file.replace(/\.[^./]+$/, '').replace(/[\\/]/g, '__');
+  return `h${contentHash}`;
+}
+
+export function contentHashOf(normText: string): string {
+  return createHash('sha256').update(normText).digest('hex').slice(0, 16);
+}
+
+function shortTitle(p: string): string {
+  if (p.length <= TITLE_MAX) return p;
+  const cut = p.slice(0, TITLE_MAX);
+  const sp = cut.lastIndexOf(' ');
+  return `${cut.slice(0, sp > 120 ? sp : TITLE_MAX)}…`;
+}
+
+function normCountry(c: string | null): string | null {
+  if (!c) return null;
+  const s = c.trim().toUpperCase();
+  return /^[A-Z]{2}$/.test(s) ? s : null;
+}
+
+const tokenizer = new natural.RegexpTokenizer({ pattern: /[^\p{L}\p{M}\u200c]+/u });
+const STOP = new Set<string>([...(stopwords.fa ?? []), ...(stopwords.ar ?? []), ...(stopwords.en ?? [])].map((w) => normalizeTerm(w)));
+
+/** Content tokens for TF-IDF: normalised, 3+ letters, no stop words. */
+export function contentTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const t of tokenizer.tokenize(text) ?? []) {
+    const n = normalizeTerm(t.replace(/\u200c/g, ''));
+    if (n.length < 3 || STOP.has(n) || /^\d+$/.test(n)) continue;
+    out.push(n);
+  }
+  return out;
+}
+
+export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
+  const cleaned = cleanText(raw.text, lex.boilerplate);
+  // JSONL/CSV titles come separately; they open the display text so that mentions in titles have offsets too.
+  let text = cleaned.text;
+  let title = raw.title ?? '';
+  if (raw.title) {
+    const t = cleanText(raw.title, lex.boilerplate).text.replace(/\n+/g, ' ');
+    title = t || raw.title;
+    if (!text.startsWith(title)) text = text ? `${title}\n\n${text}` : title;
+  } else title = shortTitle(cleaned.firstParagraph);
+  if (!text.trim()) throw new EmptyArticleError();
+
+  const hash = contentHashOf(normalizeTerm(text));
+  const article_id = articleIdFor(raw, hash);
+  const lang = detectLanguage(text);
+
+  // Date: metadata, then header line, then the latest full date written in the text.
+  let date: string | null = null;
+  let date_precision: DatePrecision | null = null;
+  let date_origin: DateOrigin = 'none';
+  let date_evidence: string | null = null;
+  const meta = raw.date ? parseMetadataDate(raw.date) : null;
+  const header = raw.header_date ? parseHeaderLine(`date ${raw.header_date}`) : null;
+  if (meta) [date, date_precision, date_origin, date_evidence] = [meta.date, meta.precision, 'metadata', raw.date];
+  else if (header) [date, date_precision, date_origin, date_evidence] = [header.date, header.precision, 'header', `date ${raw.header_date}`];
+  else {
+    const picked = pickPublicationDate(extractDates(text));
+    if (picked) [date, date_precision, date_origin, date_evidence] = [picked.date, picked.precision, 'text', picked.evidence];
+  }
+
+  const src = guessSource(raw.source, text, lex);
+  const metaCountry = normCountry(raw.country);
+  const country = metaCountry ?? src.def?.country ?? null;
+  const country_origin: FieldOrigin = metaCountry ? 'metadata' : country ? src.origin : 'none';
+
+  const analysis = analyzeArticle(article_id, text, lex, { ownCountry: country });
+  const article: ArticleRow = {
+    article_id,
+    input_id: raw.input_id,
+    input_file: raw.input_file,
+    input_line: raw.input_line,
+    url: raw.url,
+    source_input: raw.source,
+    country_input: raw.country,
+    lang_input: raw.lang,
+    date_input: raw.date ?? (raw.header_date ? raw.header_date : null),
+    source_id: src.source_id,
+    source_name: src.source_name,
+    source_origin: src.origin,
+    country,
+    country_origin,
+    lang,
+    title,
+    text,
+    date,
+    date_precision,
+    date_origin,
+    date_evidence,
+    chars: text.length,
+    n_sentences: analysis.sentences.length,
+    content_hash: hash
+  };
+  return { article, mentions: analysis.mentions, topics: analysis.topics, stances: analysis.stances, tokens: contentTokens(text) };
+}
+
+export class EmptyArticleError extends Error {
+  constructor() {
+    super('no text left after removing boilerplate');
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeForMatch, normalizeTerm, toAsciiDigits, toOriginalSpan } from '../../src/pipeline/normalize';
+import { PhraseMatcher } from '../../src/pipeline/matcher';
+
+describe('normalizeTerm', () => {
+  const cases: [string, string, string][] = [
+    ['علي', 'علی', 'Arabic yeh → Persian yeh'],
+    ['كشور', 'کشور', 'Arabic kaf → Persian keheh'],
+    ['إسرائيل', 'اسراییل', 'hamza-alef and yeh variants unified'],
+    ['أمم', 'امم', 'alef with hamza above'],
+    ['آمریکا', 'امریکا', 'alef madda'],
+    ['مسؤول', 'مسوول', 'waw with hamza'],
+    ['المفوضية', 'المفوضیه', 'teh marbuta → heh'],
+    ['الـــدولي', 'الدولی', 'tatweel dropped'],
+    ['مُحَمَّد', 'محمد', 'harakat dropped'],
+    ['۱۴۰۲', '1402', 'Persian digits'],
+    ['٢٠٢٥', '2025', 'Arabic-Indic digits'],
+    ['بین‌المللی', 'بین المللی', 'ZWNJ becomes a space'],
+    ['  سازمان \n ملل  ', 'سازمان ملل', 'whitespace runs collapse'],
+    ['UNHCR Office', 'unhcr office', 'Latin lower-cased for terms']
+  ];
+  it.each(cases)('%s → %s (%s)', (input, expected) => {
+    expect(normalizeTerm(input)).toBe(expected);
+  });
+  it('keeps Latin case when asked', () => {
+    expect(normalizeForMatch('IOM and UN', false).norm).toBe('IOM and UN');
+  });
+});
+
+describe('offset map', () => {
+  it('maps normalised spans back to the original text', () => {
+    const text = 'در  سازمانِ ملل\u200cمتحد';
+    const nz = normalizeForMatch(text);
+    const i = nz.norm.indexOf('ملل');
+    const [s, e] = toOriginalSpan(nz, i, i + 3);
+    expect(text.slice(s, e)).toBe('ملل');
+  });
+  it('digits convert', () => {
+    expect(toAsciiDigits('سال ۱۳۲۴ و ٢٠٢٥')).toBe('سال 1324 و 2025');
+  });
+});
+
+describe('PhraseMatcher', () => {
+  const m = new PhraseMatcher([
+    { alias: 'سازمان ملل', lang: 'fa', payload: 'un' },
+    { alias: 'سازمان ملل متحد', lang: 'fa', payload: 'un_full' },
+    { alias: 'سازمان بین‌المللی مهاجرت', lang: 'fa', payload: 'iom' },
+    { alias: 'IOM', lang: 'en', payload: 'iom' },
+    { alias: 'تحریم*', lang: 'fa', payload: 'sanctions' },
+    { alias: 'الأمم المتحدة', lang: 'ar', payload: 'un' },
+    { alias: 'سوريا', lang: 'ar', payload: 'syria' }
+  ]);
+  const run = (t: string) => m.match(normalizeForMatch(t)).map((h) => [h.payload, t.slice(h.start, h.end)]);
+  const cases: [string, [string, string][], string][] = [
+    ['دیدار با سازمان ملل متحد در تهران', [['un_full', 'سازمان ملل متحد']], 'longest alias wins'],
+    ['رئیس سازمان بینالمللی مهاجرت', [['iom', 'سازمان بینالمللی مهاجرت']], 'lost ZWNJ still matches'],
+    ['رئیس سازمان بین المللی مهاجرت', [['iom', 'سازمان بین المللی مهاجرت']], 'space for ZWNJ matches'],
+    ['همکاری با (IOM) ادامه', [['iom', 'IOM']], 'abbreviation in brackets'],
+    ['the iom said', [], 'abbreviations are case-sensitive'],
+    ['رفع تحریمها و تحریم‌های ظالمانه', [['sanctions', 'تحریمها'], ['sanctions', 'تحریم‌های']], 'prefix alias with and without ZWNJ'],
+    ['وقال للأمم المتحدة', [['un', 'للأمم المتحدة']], 'Arabic proclitic ل + ال written لل'],
+    ['وبالأمم المتحدة', [['un', 'وبالأمم المتحدة']], 'Arabic proclitics و + ب'],
+    ['في سوريا وسوريا', [['syria', 'سوريا'], ['syria', 'وسوريا']], 'Arabic و proclitic'],
+    ['کسازمان ملل', [], 'no match inside a longer word'],
+    ['سازمانملل', [['un', 'سازمانملل']], 'a lost space between words still matches (space ~ ZWNJ ~ nothing)']
+  ];
+  it.each(cases)('%s', (text, expected) => {
+    expect(run(text)).toEqual(expected);
+  });
+});
