@@ -48,8 +48,8 @@ describe('parseFilters / filtersToParams', () => {
     ['langs=fa,de,<script>', 'langs', ['fa'], 'only known languages'],
     ["sources=mehr,a'b,%20,x".concat('y'.repeat(100)), 'sources', ['mehr'], 'quote, blank, too long'],
     ['topics=sanctions;DROP', 'topics', [], 'semicolon not in id alphabet']
-  ])('%s → %s = %j (%s)', (qs, key, want) => {
-    expect(parseFilters(P(qs))[key as keyof Filters]).toEqual(want);
+  ] as [string, keyof Filters, unknown, string][])('%s → %s = %j (%s)', (qs, key, want) => {
+    expect(parseFilters(P(qs))[key]).toEqual(want);
   });
 
   it('swaps a reversed range instead of returning nothing', () => {
