@@ -39,7 +39,14 @@ const FA_SUFFIX = /(?: ?(?:هایی|های|ها)| ?ای|یان|ان|شان|ما�
 const AR_SUFFIX = /(?:یین|یون|یه|ها|هم|ات|ین|ون|ان|ی)?(?![\p{L}\p{M}\p{N}])/uy;
 const PLAIN_END = /(?![\p{L}\p{M}\p{N}])/uy;
 const PREFIX_END = /[\p{L}\p{M}]*(?: (?:هایی|های|ها)(?![\p{L}\p{M}\p{N}]))?/uy;
-const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}]/u;
+/** Hot path: ASCII and the Arabic block by code, the rest by Unicode property. */
+function isWordChar(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+  if (c >= 0x0620 && c <= 0x06ff) return !(c >= 0x066a && c <= 0x066d) && c !== 0x06d4;
+  return WORD_CHAR_RE.test(s[i]);
+}
 
 export function isAbbreviation(alias: string): boolean {
   return /^[A-Z][A-Z0-9&-]{1,5}$/.test(alias);
@@ -61,8 +68,35 @@ interface Node<T> {
 
 const newNode = <T>(): Node<T> => ({ next: new Map(), terms: null });
 
-function lowerLatin(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+interface Compact {
+  /** `norm` without spaces, Latin lower-cased. */
+  compact: string;
+  /** compact index → norm index */
+  cmap: Int32Array;
+  /** norm index → compact index (−1 for spaces) */
+  cIndexOfNorm: Int32Array;
+}
+
+/** The space-free form is shared by every matcher run over the same text. */
+const compactCache = new WeakMap<Normalized, Compact>();
+function compactOf(nz: Normalized): Compact {
+  let c = compactCache.get(nz);
+  if (c) return c;
+  const norm = nz.norm;
+  const cmap = new Int32Array(norm.length);
+  const cIndexOfNorm = new Int32Array(norm.length + 1).fill(-1);
+  let n = 0;
+  let buf = '';
+  for (let i = 0; i < norm.length; i++) {
+    const code = norm.charCodeAt(i);
+    if (code === 32) continue;
+    buf += code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : norm[i];
+    cIndexOfNorm[i] = n;
+    cmap[n++] = i;
+  }
+  c = { compact: buf, cmap: cmap.subarray(0, n), cIndexOfNorm };
+  compactCache.set(nz, c);
+  return c;
 }
 
 export class PhraseMatcher<T> {
@@ -100,27 +134,12 @@ export class PhraseMatcher<T> {
    */
   match(nz: Normalized, opts: { nested?: boolean } = {}): Hit<T>[] {
     const norm = nz.norm;
-    // Compact (space-free, Latin lower-cased) copy with a map back to `norm`.
-    const cmap: number[] = [];
-    let compact = '';
-    {
-      const parts: string[] = [];
-      for (let i = 0; i < norm.length; i++) {
-        const ch = norm[i];
-        if (ch === ' ') continue;
-        parts.push(ch);
-        cmap.push(i);
-      }
-      compact = lowerLatin(parts.join(''));
-    }
-    const cIndexOfNorm = new Int32Array(norm.length + 1).fill(-1);
-    for (let c = 0; c < cmap.length; c++) cIndexOfNorm[cmap[c]] = c;
-
+    const { compact, cmap, cIndexOfNorm } = compactOf(nz);
     const out: Hit<T>[] = [];
     let blockedUntil = 0; // norm index: no new match may start before it
     for (let p = 0; p < norm.length; p++) {
       if (p < blockedUntil) continue;
-      if (!WORD_CHAR.test(norm[p]) || (p > 0 && WORD_CHAR.test(norm[p - 1]))) continue;
+      if (!isWordChar(norm, p) || (p > 0 && isWordChar(norm, p - 1))) continue;
       const c0 = cIndexOfNorm[p];
       if (c0 < 0) continue;
       const best = this.bestFrom(c0, p, compact, cmap, norm, nz);
@@ -130,7 +149,7 @@ export class PhraseMatcher<T> {
         if (opts.nested) {
           let innerBlocked = p + 1;
           for (let r = p + 1; r < best.nEnd; r++) {
-            if (r < innerBlocked || !WORD_CHAR.test(norm[r]) || WORD_CHAR.test(norm[r - 1])) continue;
+            if (r < innerBlocked || !isWordChar(norm, r) || isWordChar(norm, r - 1)) continue;
             const ci = cIndexOfNorm[r];
             const inner = ci < 0 ? null : this.bestFrom(ci, r, compact, cmap, norm, nz);
             if (inner && inner.nEnd <= best.nEnd && inner.payload !== best.payload) {
@@ -144,7 +163,7 @@ export class PhraseMatcher<T> {
     return out;
   }
 
-  private bestFrom(c0: number, p: number, compact: string, cmap: number[], norm: string, nz: Normalized): Hit<T> | null {
+  private bestFrom(c0: number, p: number, compact: string, cmap: Int32Array, norm: string, nz: Normalized): Hit<T> | null {
     // Start variants: the word itself, or (Arabic aliases only) after proclitics.
     const starts: { c: number; node: Node<T>; arOnly: boolean }[] = [{ c: c0, node: this.root, arOnly: false }];
     let q = c0;

@@ -67,39 +67,56 @@ export interface Normalized {
  * Normalises for matching: letter variants unified, diacritics/tatweel dropped, digits ASCII, runs of
  * spaces/ZWNJ/newlines collapsed to one space, Latin lower-cased only when `lowerLatin` is set.
  */
+/** Code → replacement code; DROP removes the character, SPACE marks a separator. Built once from the rules above. */
+const DROP = 0xffff;
+const SPACE = 0xfffe;
+const TABLE = (() => {
+  const t = new Uint16Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) t[c] = c;
+  for (const [from, to] of Object.entries(CHAR_MAP)) t[from.charCodeAt(0)] = to.charCodeAt(0);
+  for (let c = 0; c < 0x10000; c++) {
+    if (isDropped(c)) t[c] = DROP;
+    else if (isSpace(c)) t[c] = SPACE;
+    else {
+      const d = digitValue(c);
+      if (d >= 0) t[c] = 0x30 + d;
+    }
+  }
+  return t;
+})();
+
+/**
+ * Normalises for matching: letter variants unified, diacritics/tatweel dropped, digits ASCII, runs of
+ * spaces/ZWNJ/newlines collapsed to one space, Latin lower-cased only when `lowerLatin` is set.
+ */
 export function normalizeForMatch(text: string, lowerLatin = false): Normalized {
-  const out: string[] = [];
-  const map = new Int32Array(text.length + 1);
+  const len = text.length;
+  const out = new Uint16Array(len);
+  const map = new Int32Array(len + 1);
   let n = 0;
   let lastSpace = true;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    const c = ch.charCodeAt(0);
-    if (isDropped(c)) continue;
-    if (isSpace(c)) {
+  for (let i = 0; i < len; i++) {
+    let r = TABLE[text.charCodeAt(i)];
+    if (r === DROP) continue;
+    if (r === SPACE) {
       if (!lastSpace) {
-        out.push(' ');
+        out[n] = 32;
         map[n++] = i;
         lastSpace = true;
       }
       continue;
     }
     lastSpace = false;
-    let r = CHAR_MAP[ch];
-    if (r === undefined) {
-      const d = digitValue(c);
-      if (d >= 0) r = String(d);
-      else if (lowerLatin && c >= 0x41 && c <= 0x5a) r = String.fromCharCode(c + 32);
-      else r = ch;
-    }
-    out.push(r);
+    if (lowerLatin && r >= 65 && r <= 90) r += 32;
+    out[n] = r;
     map[n++] = i;
   }
-  // Trailing space is harmless for matching but would shift "end" maps; drop it.
-  if (n > 0 && out[n - 1] === ' ') n--;
-  const norm = out.slice(0, n).join('');
+  // A trailing space would shift "end" maps; drop it.
+  if (n > 0 && out[n - 1] === 32) n--;
+  let norm = '';
+  for (let i = 0; i < n; i += 8192) norm += String.fromCharCode.apply(null, out.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
   const trimmed = map.slice(0, n + 1);
-  trimmed[n] = text.length;
+  trimmed[n] = len;
   return { norm, map: trimmed };
 }
 
