@@ -57,6 +57,13 @@ describe('entities.json', () => {
       if (e.exclude) for (const l of Object.keys(e.exclude)) expect(Array.isArray(e.exclude[l]), where).toBe(true);
     }
   });
+  it('parents exist, and generic references are flagged as such', () => {
+    const ids = new Set(list.map((e) => e.id));
+    for (const e of list) {
+      if (e.parent !== undefined) expect(ids.has(e.parent), `${e.id}.parent`).toBe(true);
+      if (e.generic !== undefined) expect(e.generic, e.id).toBe(true);
+    }
+  });
   it('ids and English labels are unique', () => {
     expect(unique(list.map((e) => e.id))).toBe(true);
     expect(unique(list.map((e) => e.label_en))).toBe(true);
@@ -121,7 +128,12 @@ describe('topics.json', () => {
 });
 
 describe('stance-cues.json', () => {
-  const topicIds = new Set(topics.topics.map((t: any) => t.id));
+  const targetNames = new Set<string>([
+    'topic',
+    ...topics.topics.map((t: any) => t.id),
+    ...entities.entities.map((e: any) => e.id),
+    ...entities.entities.map((e: any) => e.kind)
+  ]);
   it('is well formed', () => {
     expect(cues.version).toMatch(VERSION);
     for (const l of LANGS) expect(cues.negators[l].length).toBeGreaterThan(0);
@@ -137,7 +149,9 @@ describe('stance-cues.json', () => {
         expect(['از', 'با'], where).toContain(c.marker);
         expect(c.direction, where).toBe('before');
       }
-      if (c.target !== undefined) expect(topicIds, where).toContain(c.target);
+      // `targets` restricts what a cue may attach to: 'topic', an entity kind, a topic id or an entity id.
+      if (c.targets !== undefined)
+        for (const t of c.targets) expect(targetNames.has(t), `${where}: unknown target ${t}`).toBe(true);
       keys.push(`${c.lang}:${c.t}`);
     }
     expect(unique(keys)).toBe(true);
