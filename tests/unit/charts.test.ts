@@ -181,3 +181,16 @@ describe('periodLabel', () => {
     ['2025-02-05', '2025-02-09', 'Dates: 2025-02-05 – 2025-02-08']
   ])('%s..%s → %s', (s, e, label) => expect(periodLabel(s, e)).toBe(label));
 });
+
+import { timeZoom } from '../../src/lib/charts';
+describe('timeZoom', () => {
+  it('starts the window after a sparse head holding under 1% of articles', () => {
+    const w = [1, ...Array(40).fill(0), ...Array(20).fill(10)];
+    const z = timeZoom(w, [0]) as { startValue: number; endValue: number }[];
+    expect(z[0].startValue).toBe(41);
+    expect(z[0].endValue).toBe(w.length - 1);
+  });
+  it('no zoom for short series', () => {
+    expect(timeZoom([1, 2, 3], [0])).toBeUndefined();
+  });
+});

@@ -1,8 +1,9 @@
 import type { EChartsOption } from 'echarts';
 import type { Drill } from './drill';
 import { addBuckets, bucketLabel, bucketSequence, type Granularity } from './time';
-import { countryName } from './labels';
+import { countryName, sortCountries } from './labels';
 import { colorAt } from './palette';
+import { timeZoom } from './panels';
 
 export interface CoverageInputRow {
   bucket: string;
@@ -14,19 +15,21 @@ export interface CoverageInputRow {
 export function coverageOption(rows: CoverageInputRow[], granularity: Granularity): EChartsOption {
   const dates = rows.map((r) => r.bucket.slice(0, 10)).sort();
   const buckets = dates.length ? bucketSequence(dates[0], dates[dates.length - 1], granularity) : [];
-  const countries = [...new Set(rows.map((r) => r.country ?? ''))].sort();
+  const countries = sortCountries(rows.map((r) => r.country ?? ''));
   const cell = new Map(rows.map((r) => [`${r.country ?? ''}|${r.bucket.slice(0, 10)}`, Number(r.articles) || 0]));
+  const zoom = timeZoom(buckets.map((b) => countries.reduce((s, c) => s + (cell.get(`${c}|${b}`) ?? 0), 0)), [0]);
   return {
     animation: false,
+    dataZoom: zoom,
     legend: { top: 0, left: 0 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
-    grid: { left: 48, right: 16, top: 36, bottom: 30 },
+    grid: { left: 48, right: 16, top: 40, bottom: zoom ? 60 : 30 },
     xAxis: {
       type: 'category',
       data: buckets.map((b) => bucketLabel(b, granularity)),
       axisLabel: { hideOverlap: true }
     },
-    yAxis: { type: 'value', name: 'Dated articles', nameTextStyle: { align: 'left' }, minInterval: 1 },
+    yAxis: { type: 'value', minInterval: 1 },
     series: countries.map((c, i) => ({
       type: 'bar' as const,
       id: `coverage|${c}`,

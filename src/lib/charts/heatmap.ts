@@ -27,12 +27,15 @@ export interface HeatmapOptions {
   measure: CoMeasure;
   /** 'topics': columns are topics; 'actors': columns are actors too. Decides the drill-down keys. */
   columns: 'topics' | 'actors';
-  rowName?: string;
-  colName?: string;
 }
 
+const HEAT_TOP = 110;
+const HEAT_BOTTOM = 50;
+const HEAT_ROW = 26;
+
+/** Fixed row height so a top-50 matrix grows the page instead of squeezing its labels. */
 export function heatmapHeight(rows: HeatAxisItem[]): number {
-  return Math.max(320, 130 + rows.length * 24);
+  return HEAT_TOP + HEAT_BOTTOM + Math.max(4, rows.length) * HEAT_ROW;
 }
 
 export function heatmapOption(
@@ -79,18 +82,17 @@ export function heatmapOption(
         return `${esc(d.rowLabel)} × ${esc(d.colLabel)}<br/>${o.measure}: <b>${d.value[2] ?? '–'}</b><br/>${d.n} article(s) mention both — click to list them`;
       }) as never
     },
-    grid: { left: 8, right: 90, top: 90, bottom: 56, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    // Exact grid rect ('none'): the label room is reserved by left/top, so ECharts never shrinks the cells to fit.
+    grid: { left: 200, right: 90, top: HEAT_TOP, bottom: HEAT_BOTTOM, outerBoundsMode: 'none' },
     xAxis: {
       type: 'category',
       position: 'top',
-      name: o.colName,
       data: cols.map((c) => c.label),
       splitArea: { show: true },
       axisLabel: { rotate: 35, width: 130, overflow: 'truncate', interval: 0 }
     },
     yAxis: {
       type: 'category',
-      name: o.rowName,
       inverse: true,
       data: rows.map((r) => r.label),
       splitArea: { show: true },
@@ -105,7 +107,7 @@ export function heatmapOption(
       right: 0,
       top: 'middle',
       precision: o.measure === 'count' ? 0 : 2,
-      text: [o.measure === 'count' ? 'more' : 'high', pmi ? 'low' : '0'],
+      text: [o.measure === 'count' ? 'more' : 'higher', o.measure === 'count' ? 'fewer' : 'lower'],
       inRange: { color: pmi ? DIVERGING : SEQUENTIAL }
     },
     series: [

@@ -6,7 +6,7 @@ const COUNTRY_NAMES: Record<string, string> = {
   IR: 'Iran', DZ: 'Algeria', EG: 'Egypt', SA: 'Saudi Arabia', AE: 'UAE', QA: 'Qatar', LB: 'Lebanon', SY: 'Syria',
   IQ: 'Iraq', JO: 'Jordan', MA: 'Morocco', TN: 'Tunisia', LY: 'Libya', AF: 'Afghanistan', TJ: 'Tajikistan',
   US: 'United States', GB: 'United Kingdom', FR: 'France', RU: 'Russia', CN: 'China', TR: 'Türkiye', PS: 'Palestine',
-  YE: 'Yemen', KW: 'Kuwait', BH: 'Bahrain', OM: 'Oman', SD: 'Sudan', IL: 'Israel', DE: 'Germany'
+  YE: 'Yemen', CZ: 'Czechia', KW: 'Kuwait', BH: 'Bahrain', OM: 'Oman', SD: 'Sudan', IL: 'Israel', DE: 'Germany'
 };
 const LANG_NAMES: Record<string, string> = { fa: 'Persian', ar: 'Arabic', en: 'English', und: 'Undetermined' };
 
@@ -31,4 +31,10 @@ export function formatInt(n: number): string {
 
 export function formatPct(x: number, digits = 1): string {
   return `${(x * 100).toFixed(digits)}%`;
+}
+
+/** Distinct country codes, alphabetical by English name, unknown ('' or null) last. */
+export function sortCountries(codes: (string | null)[]): string[] {
+  const set = [...new Set(codes.map((c) => c ?? ''))];
+  return set.sort((a, b) => (a === '' ? 1 : b === '' ? -1 : countryName(a).localeCompare(countryName(b))));
 }

@@ -5,7 +5,7 @@
 export const PANEL_HEIGHT = 210;
 export const PANEL_TOP = 64;
 export const PANEL_GAP = 46;
-export const PANEL_BOTTOM = 40;
+export const PANEL_BOTTOM = 64;
 
 export function panelsHeight(n: number): number {
   const k = Math.max(1, n);
@@ -28,4 +28,32 @@ export function panelTitle(i: number, text: string) {
     top: PANEL_TOP + i * (PANEL_HEIGHT + PANEL_GAP) - 22,
     textStyle: { fontSize: 13, fontWeight: 600 as const, color: '#333' }
   };
+}
+
+/** Room under the last grid for the zoom slider. */
+export const ZOOM_SLIDER_HEIGHT = 26;
+
+/**
+ * A time-axis zoom for long series. Its initial window skips the sparse head that holds the first 1% of articles:
+ * one article mis-dated to 1903 should not squash twenty years of coverage into a sliver. The slider still reaches
+ * the whole range, and the window is an initial view only (no data is dropped).
+ */
+export function timeZoom(weights: number[], xAxisIndex: number[], minBuckets = 36): unknown[] | undefined {
+  if (weights.length < minBuckets) return undefined;
+  const total = weights.reduce((s, w) => s + (w > 0 ? w : 0), 0);
+  let start = 0;
+  if (total > 0) {
+    let cum = 0;
+    for (let i = 0; i < weights.length; i++) {
+      cum += weights[i] > 0 ? weights[i] : 0;
+      if (cum >= total * 0.01) {
+        start = i;
+        break;
+      }
+    }
+  }
+  return [
+    { type: 'slider', xAxisIndex, startValue: start, endValue: weights.length - 1, height: 18, bottom: 6, filterMode: 'filter', labelFormatter: '' },
+    { type: 'inside', xAxisIndex, startValue: start, endValue: weights.length - 1, filterMode: 'filter', zoomOnMouseWheel: 'shift' }
+  ];
 }

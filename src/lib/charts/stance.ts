@@ -1,9 +1,9 @@
 import type { EChartsOption } from 'echarts';
 import type { Drill } from './drill';
 import { addBuckets, bucketLabel, bucketSequence, type Granularity } from './time';
-import { countryName } from './labels';
+import { countryName, sortCountries } from './labels';
 import { OPPOSE, SUPPORT } from './palette';
-import { panelGrid, panelTitle, panelsHeight } from './panels';
+import { panelGrid, panelTitle, panelsHeight, timeZoom } from './panels';
 
 export interface StanceInputRow {
   bucket: string;
@@ -14,8 +14,6 @@ export interface StanceInputRow {
 
 export interface StanceOptions {
   granularity: Granularity;
-  /** Counted unit, for the axis name ("Articles" or "Statements"). */
-  unit?: string;
   first?: string;
   last?: string;
   /** False when rows are not split by country: the single panel is then titled "All countries". */
@@ -36,10 +34,9 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
   const first = o.first ?? dates[0];
   const last = o.last ?? dates[dates.length - 1];
   const buckets = first && last ? bucketSequence(first, last, g) : [];
-  const countries = [...new Set(rows.map((r) => r.country ?? ''))].sort();
+  const countries = sortCountries(rows.map((r) => r.country ?? ''));
   const cell = new Map<string, StanceInputRow>();
   for (const r of rows) cell.set(`${r.country ?? ''}|${r.bucket.slice(0, 10)}`, r);
-  const unit = o.unit ?? 'Articles';
   const xLabels = buckets.map((b) => bucketLabel(b, g).replace('Week of ', ''));
   const maxAbs = Math.max(1, ...rows.map((r) => Math.max(Number(r.support) || 0, Number(r.oppose) || 0)));
 
@@ -66,8 +63,15 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
     }
   });
 
+  const weights = buckets.map((b) =>
+    countries.reduce((s, c) => {
+      const r = cell.get(`${c}|${b}`);
+      return s + (r ? (Number(r.support) || 0) + (Number(r.oppose) || 0) : 0);
+    }, 0)
+  );
   return {
     animation: false,
+    dataZoom: timeZoom(weights, countries.map((_, i) => i)),
     legend: { top: 0, left: 0, data: ['Support', 'Oppose'] },
     tooltip: {
       trigger: 'axis',
@@ -89,8 +93,6 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
       gridIndex: i,
       min: -maxAbs,
       max: maxAbs,
-      name: `${unit}: ▲ support / ▼ oppose`,
-      nameTextStyle: { align: 'left' as const },
       axisLabel: { formatter: (v: number) => String(Math.abs(v)) }
     })),
     series

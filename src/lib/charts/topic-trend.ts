@@ -1,9 +1,9 @@
 import type { EChartsOption } from 'echarts';
 import type { Drill } from './drill';
 import { addBuckets, bucketLabel, bucketSequence, rollingMean, type Granularity } from './time';
-import { countryName, formatPct } from './labels';
+import { countryName, formatPct, sortCountries } from './labels';
 import { colorAt, COUNTRY_LINE_TYPES } from './palette';
-import { panelGrid, panelTitle, panelsHeight } from './panels';
+import { panelGrid, panelTitle, panelsHeight, timeZoom } from './panels';
 
 export interface TrendInputRow {
   /** Bucket start, 'YYYY-MM-DD'. */
@@ -37,7 +37,7 @@ export interface TopicTrendOptions {
 }
 
 export function trendHeight(rows: TrendInputRow[], split: TrendSplit): number {
-  if (split !== 'multiples') return 420;
+  if (split !== 'multiples') return 440;
   return panelsHeight(new Set(rows.map((r) => r.country ?? '')).size);
 }
 
@@ -53,7 +53,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   const buckets = first && last ? bucketSequence(first, last, g) : [];
   const bIndex = new Map(buckets.map((b, i) => [b, i]));
   const split = o.split;
-  const countries = [...new Set(rows.map((r) => (split === 'none' ? '' : (r.country ?? ''))))].sort();
+  const countries = sortCountries(rows.map((r) => (split === 'none' ? '' : (r.country ?? ''))));
   const topicIds = [...new Set(rows.map((r) => r.topic_id))].sort((a, b) =>
     (o.topics[a]?.label ?? a).localeCompare(o.topics[b]?.label ?? b)
   );
@@ -120,9 +120,13 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
     v === null || v === undefined || Number.isNaN(v) ? '–' : o.measure === 'share' ? formatPct(Number(v)) : String(Math.round(Number(v) * 10) / 10);
   const legendNames = split === 'overlay' ? series.map((s) => (s as { name: string }).name) : topicIds.map(topicLabel);
 
+  // Articles per bucket over all panels: where the data actually is, for the initial zoom window.
+  const weights = buckets.map((b) => countries.reduce((s, c) => s + (totals.get(`${c}|${b}`) ?? 0), 0));
+  const zoom = timeZoom(weights, panels.map((_, i) => i));
   return {
     animation: false,
     color: topicIds.map(topicColor),
+    dataZoom: zoom,
     legend: { type: 'scroll', top: 0, left: 0, right: 0, data: legendNames },
     tooltip: {
       trigger: 'axis',
@@ -130,7 +134,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
       valueFormatter: valueFmt as never
     },
     title: multiples ? panels.map((c, i) => panelTitle(i, countryName(c || null))) : undefined,
-    grid: multiples ? panels.map((_, i) => panelGrid(i)) : { left: 64, right: 24, top: 64, bottom: 48 },
+    grid: multiples ? panels.map((_, i) => panelGrid(i)) : { left: 64, right: 24, top: 64, bottom: zoom ? 64 : 36 },
     xAxis: panels.map((_, i) => ({
       type: 'category' as const,
       gridIndex: i,
@@ -142,7 +146,8 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
       type: 'value' as const,
       gridIndex: i,
       min: 0,
-      name: o.measure === 'share' ? 'Share of articles' : 'Articles',
+      // In small multiples the panel title sits where the axis name would; the chart subtitle names the measure.
+      name: multiples ? undefined : o.measure === 'share' ? 'Share of articles' : 'Articles',
       nameTextStyle: { align: 'left' as const },
       axisLabel: {
         formatter: o.measure === 'share' ? (v: number) => `${Math.round(v * 1000) / 10}%` : undefined
