@@ -6,9 +6,9 @@
  * SOV verbs (`از X حمایت کرد`), the first target after the nearest preceding marker «از». A negator just before the
  * cue flips it. Per (article, target) the contributions are summed; the strongest sentence is kept as evidence.
  */
-import type { EntityKind, MentionRow, StanceLabel, StanceRow, TopicRow } from '../lib/schema';
+import type { EntityKind, Lang, MentionRow, StanceLabel, StanceRow, TopicRow } from '../lib/schema';
 import type { CueDef, Lexicons, TopicHitPayload } from './load-lexicons';
-import type { Hit } from './matcher';
+import type { AliasLang, Hit } from './matcher';
 import { normalizeForMatch, type Normalized } from './normalize';
 import { sentenceAt, splitSentences, type Span } from './sentences';
 
@@ -42,6 +42,8 @@ export interface Analysis {
 }
 
 export interface AnalyzeOptions {
+  /** The article's language: only aliases of that language (and English) are matched («أيد» must not fire in «باید»). */
+  lang?: Lang;
   /** The outlet's own country: an outlet's stance toward its own state is not engagement, so it is not a target. */
   ownCountry?: string | null;
 }
@@ -50,9 +52,13 @@ export function analyzeArticle(articleId: string, text: string, lex: Lexicons, o
   const nz = normalizeForMatch(text);
   const sentences = splitSentences(text);
   const sentOf = (pos: number) => sentenceAt(sentences, pos);
+  const langs = langsFor(opts.lang);
 
-  // Mentions
-  const entityHits = lex.entityMatcher.match(nz, { nested: true });
+  // Mentions (hits inside an entity's exclude phrase mean something else)
+  const entityExcludes = lex.entityExcludeMatcher.match(nz, { langs });
+  const entityHits = lex.entityMatcher
+    .match(nz, { nested: true, langs })
+    .filter((h) => !entityExcludes.some((x) => x.payload === h.payload && x.nStart <= h.nStart && h.nEnd <= x.nEnd));
   const mentions: MentionRow[] = entityHits.map((h, i) => {
     const s = sentOf(h.start);
     const e = lex.entities.get(h.payload)!;
@@ -71,8 +77,8 @@ export function analyzeArticle(articleId: string, text: string, lex: Lexicons, o
   });
 
   // Topics (hits inside an exclude phrase are homonyms and dropped)
-  const excludes = lex.excludeMatcher.match(nz);
-  const topicHits = lex.topicMatcher.match(nz).filter(
+  const excludes = lex.excludeMatcher.match(nz, { langs });
+  const topicHits = lex.topicMatcher.match(nz, { langs }).filter(
     (h) => !excludes.some((x) => x.payload === h.payload.topic && x.nStart <= h.nStart && h.nEnd <= x.nEnd)
   );
   const topics = scoreTopics(articleId, text, topicHits, sentences, sentOf);
@@ -86,13 +92,13 @@ export function analyzeArticle(articleId: string, text: string, lex: Lexicons, o
     if (opts.ownCountry && e.kind === 'state' && e.country === opts.ownCountry) continue;
     targets.push({ kind: 'entity', id: e.id, entityKind: e.kind, nStart: h.nStart, nEnd: h.nEnd, start: h.start, end: h.end, sentence: sentOf(h.start) });
   }
-  targets.push(...resolveGenericRefs(nz, lex, entityHits, sentOf));
+  targets.push(...resolveGenericRefs(nz, lex, entityHits, sentOf, langs));
   for (const h of topicHits) {
     if (!presentTopics.has(h.payload.topic)) continue;
     targets.push({ kind: 'topic', id: h.payload.topic, nStart: h.nStart, nEnd: h.nEnd, start: h.start, end: h.end, sentence: sentOf(h.start) });
   }
   targets.sort((a, b) => a.nStart - b.nStart);
-  const stances = scoreStances(articleId, text, nz, lex, targets, sentences, sentOf);
+  const stances = scoreStances(articleId, text, nz, lex, targets, sentences, sentOf, langs, entityHits);
   return { sentences, mentions, topics, stances };
 }
 
@@ -100,8 +106,14 @@ export function analyzeArticle(articleId: string, text: string, lex: Lexicons, o
  * «نهادهای بین‌المللی», «المفوضية» alone…: a back-reference to a body named earlier. It becomes a stance target
  * standing for the nearest preceding named entity of its kind (outer mentions only), else the most-named one.
  */
-function resolveGenericRefs(nz: Normalized, lex: Lexicons, entityHits: Hit<string>[], sentOf: (p: number) => number): Target[] {
-  const refs = lex.genericMatcher.match(nz);
+function resolveGenericRefs(
+  nz: Normalized,
+  lex: Lexicons,
+  entityHits: Hit<string>[],
+  sentOf: (p: number) => number,
+  langs: ReadonlySet<AliasLang> | undefined
+): Target[] {
+  const refs = lex.genericMatcher.match(nz, { langs });
   if (!refs.length) return [];
   const out: Target[] = [];
   for (const r of refs) {
@@ -119,6 +131,16 @@ function resolveGenericRefs(nz: Normalized, lex: Lexicons, entityHits: Hit<strin
     out.push({ kind: 'entity', id, entityKind: r.payload, nStart: r.nStart, nEnd: r.nEnd, start: r.start, end: r.end, sentence: sentOf(r.start) });
   }
   return out;
+}
+
+const LANG_SETS: Record<Lang, ReadonlySet<AliasLang> | undefined> = {
+  fa: new Set(['fa', 'en']),
+  ar: new Set(['ar', 'en']),
+  en: new Set(['en']),
+  und: undefined
+};
+function langsFor(lang: Lang | undefined): ReadonlySet<AliasLang> | undefined {
+  return lang ? LANG_SETS[lang] : undefined;
 }
 
 function scoreTopics(
@@ -222,12 +244,17 @@ function scoreStances(
   lex: Lexicons,
   targets: Target[],
   sentences: Span[],
-  sentOf: (p: number) => number
+  sentOf: (p: number) => number,
+  langs: ReadonlySet<AliasLang> | undefined,
+  entityHits: Hit<string>[]
 ): StanceRow[] {
   if (!targets.length) return [];
-  const cues = lex.cueMatcher.match(nz);
+  // A cue inside a name is part of the name: «التعاون» in «مجلس التعاون» is not cooperation.
+  const cues = lex.cueMatcher
+    .match(nz, { langs })
+    .filter((c) => !entityHits.some((h) => h.nStart <= c.nStart && c.nEnd <= h.nEnd && !(c.nStart === h.nStart && c.nEnd === h.nEnd)));
   if (!cues.length) return [];
-  const negs = lex.negatorMatcher.match(nz);
+  const negs = lex.negatorMatcher.match(nz, { langs });
   const contrib = new Map<string, Contribution[]>();
   for (const cue of cues) {
     const si = sentOf(cue.start);

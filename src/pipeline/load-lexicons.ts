@@ -16,6 +16,9 @@ export interface EntityDef {
   label_ar: string | null;
   country: string | null;
   aliases: Partial<Record<AliasLang, string[]>>;
+  /** Phrases in which an alias means something else («صلاة المغرب» is the evening prayer, not Morocco). */
+  exclude?: Partial<Record<AliasLang, string[]>>;
+  parent?: string;
 }
 
 export interface TopicTerm {
@@ -74,6 +77,7 @@ export interface Lexicons {
   topics: Map<string, TopicDef>;
   sources: Map<string, SourceDef>;
   entityMatcher: PhraseMatcher<string>;
+  entityExcludeMatcher: PhraseMatcher<string>;
   topicMatcher: PhraseMatcher<TopicHitPayload>;
   excludeMatcher: PhraseMatcher<string>;
   cueMatcher: PhraseMatcher<CuePayload>;
@@ -144,6 +148,9 @@ export function compileLexicons(raw: RawLexicons): Lexicons {
   const entitySpecs: AliasSpec<string>[] = [];
   for (const e of raw.entities.entities)
     for (const l of LANGS) for (const a of e.aliases[l] ?? []) entitySpecs.push({ alias: a, lang: l, payload: e.id });
+  const entityExcludeSpecs: AliasSpec<string>[] = [];
+  for (const e of raw.entities.entities)
+    for (const l of LANGS) for (const x of e.exclude?.[l] ?? []) entityExcludeSpecs.push({ alias: x, lang: l, payload: e.id });
   const topicSpecs: AliasSpec<TopicHitPayload>[] = [];
   const excludeSpecs: AliasSpec<string>[] = [];
   for (const t of raw.topics.topics)
@@ -170,6 +177,7 @@ export function compileLexicons(raw: RawLexicons): Lexicons {
     topics: new Map(raw.topics.topics.map((t) => [t.id, t])),
     sources: new Map(raw.sources.sources.map((s) => [s.id, s])),
     entityMatcher: new PhraseMatcher(entitySpecs),
+    entityExcludeMatcher: new PhraseMatcher(entityExcludeSpecs),
     topicMatcher: new PhraseMatcher(topicSpecs),
     excludeMatcher: new PhraseMatcher(excludeSpecs),
     cueMatcher: new PhraseMatcher(cueSpecs),

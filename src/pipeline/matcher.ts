@@ -59,6 +59,16 @@ interface Terminal<T> {
   /** Case-sensitive abbreviation: the original text must equal this. */
   exact: string | null;
   len: number;
+  /** Alias positions (in its space-free form) that had a space before them: the only places a text space may fall. */
+  spaces: number[];
+}
+
+/** A space in the text inside a match must sit where the alias has one («إلى من» is not «اليمن»). */
+function spacesAllowed(spaces: number[], cmap: Int32Array, from: number, to: number, a0: number): boolean {
+  for (let j = from + 1; j < to; j++) {
+    if (cmap[j] - cmap[j - 1] > 1 && !spaces.includes(a0 + j - from)) return false;
+  }
+  return true;
 }
 
 interface Node<T> {
@@ -102,6 +112,8 @@ function compactOf(nz: Normalized): Compact {
 export class PhraseMatcher<T> {
   private readonly root: Node<T> = newNode();
   readonly size: number;
+  /** Alias languages allowed in the current `match` call (null = all). */
+  private langs: ReadonlySet<AliasLang> | null = null;
 
   constructor(specs: AliasSpec<T>[]) {
     let n = 0;
@@ -114,15 +126,21 @@ export class PhraseMatcher<T> {
       seen.add(key);
       const prefix = a.endsWith('*');
       const abbrev = isAbbreviation(a);
-      const compact = normalizeTerm(a.replace(/\*$/, ''), true).replace(/ /g, '');
+      const spaced = normalizeTerm(a.replace(/\*$/, ''), true);
+      const compact = spaced.replace(/ /g, '');
       if (!compact) continue;
+      const spaces: number[] = [];
+      for (let i = 0, k = 0; i < spaced.length; i++) {
+        if (spaced[i] === ' ') spaces.push(k);
+        else k++;
+      }
       let node = this.root;
       for (const ch of compact) {
         let nx = node.next.get(ch);
         if (!nx) node.next.set(ch, (nx = newNode()));
         node = nx;
       }
-      (node.terms ??= []).push({ payload: s.payload, lang: s.lang, prefix, exact: abbrev ? a : null, len: compact.length });
+      (node.terms ??= []).push({ payload: s.payload, lang: s.lang, prefix, exact: abbrev ? a : null, len: compact.length, spaces });
       n++;
     }
     this.size = n;
@@ -132,7 +150,8 @@ export class PhraseMatcher<T> {
    * Non-overlapping hits, longest first at each position, sorted by position. With `nested`, hits of other payloads
    * inside a longer hit are added too (`دبیرکل [سازمان ملل متحد]` is a mention of the Secretary-General AND of the UN).
    */
-  match(nz: Normalized, opts: { nested?: boolean } = {}): Hit<T>[] {
+  match(nz: Normalized, opts: { nested?: boolean; langs?: ReadonlySet<AliasLang> } = {}): Hit<T>[] {
+    this.langs = opts.langs ?? null;
     const norm = nz.norm;
     const { compact, cmap, cIndexOfNorm } = compactOf(nz);
     const out: Hit<T>[] = [];
@@ -165,17 +184,18 @@ export class PhraseMatcher<T> {
 
   private bestFrom(c0: number, p: number, compact: string, cmap: Int32Array, norm: string, nz: Normalized): Hit<T> | null {
     // Start variants: the word itself, or (Arabic aliases only) after proclitics.
-    const starts: { c: number; node: Node<T>; arOnly: boolean }[] = [{ c: c0, node: this.root, arOnly: false }];
+    // `a0`: how many alias characters the start has already consumed (1 for «لل» = ل + «ال» without its alef).
+    const starts: { c: number; node: Node<T>; arOnly: boolean; a0: number }[] = [{ c: c0, node: this.root, arOnly: false, a0: 0 }];
     let q = c0;
     if (compact[q] === 'و' || compact[q] === 'ف') {
       q++;
-      starts.push({ c: q, node: this.root, arOnly: true });
+      starts.push({ c: q, node: this.root, arOnly: true, a0: 0 });
     }
     if (compact[q] === 'ل' && compact[q + 1] === 'ل') {
       const alNode = this.root.next.get('ا');
-      if (alNode) starts.push({ c: q + 1, node: alNode, arOnly: true });
+      if (alNode) starts.push({ c: q + 1, node: alNode, arOnly: true, a0: 1 });
     }
-    if (compact[q] === 'ب' || compact[q] === 'ک' || compact[q] === 'ل') starts.push({ c: q + 1, node: this.root, arOnly: true });
+    if (compact[q] === 'ب' || compact[q] === 'ک' || compact[q] === 'ل') starts.push({ c: q + 1, node: this.root, arOnly: true, a0: 0 });
 
     let best: Hit<T> | null = null;
     let bestLen = -1;
@@ -186,7 +206,9 @@ export class PhraseMatcher<T> {
         if (node.terms && c > s.c) {
           for (const t of node.terms) {
             if (s.arOnly && t.lang !== 'ar') continue;
+            if (this.langs && !this.langs.has(t.lang)) continue;
             if (t.len <= bestLen) continue;
+            if (!spacesAllowed(t.spaces, cmap, s.c, c, s.a0)) continue;
             const endNorm = cmap[c - 1] + 1;
             const nEnd = this.endOf(t, endNorm, norm);
             if (nEnd < 0) continue;

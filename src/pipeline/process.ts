@@ -98,7 +98,7 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
   const country = metaCountry ?? src.def?.country ?? null;
   const country_origin: FieldOrigin = metaCountry ? 'metadata' : country ? src.origin : 'none';
 
-  const analysis = analyzeArticle(article_id, text, lex, { ownCountry: country });
+  const analysis = analyzeArticle(article_id, text, lex, { ownCountry: country, lang });
   const article: ArticleRow = {
     article_id,
     input_id: raw.input_id,

@@ -35,7 +35,7 @@ function inside(root: string, rel: string): string | null {
   return full === root || full.startsWith(root + sep) ? full : null;
 }
 
-export async function startStaticServer(opts: { root: string; dataDir?: string; prefix?: string }): Promise<StaticServer> {
+export async function startStaticServer(opts: { root: string; dataDir?: string; prefix?: string; port?: number; host?: string }): Promise<StaticServer> {
   const root = resolve(opts.root);
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : null;
   // Optional subpath ("/sub/") to prove the build works when not served from the domain root.
@@ -75,12 +75,12 @@ export async function startStaticServer(opts: { root: string; dataDir?: string; 
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => ok());
   });
   const addr = server.address();
   if (!addr || typeof addr === 'string') throw new Error('static server: no port');
   return {
-    url: `http://127.0.0.1:${addr.port}${prefix}`,
+    url: `http://${opts.host ?? '127.0.0.1'}:${addr.port}${prefix}`,
     port: addr.port,
     requests,
     close: () =>

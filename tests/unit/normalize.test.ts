@@ -40,6 +40,23 @@ describe('offset map', () => {
   });
 });
 
+describe('PhraseMatcher language and space rules', () => {
+  const m = new PhraseMatcher([
+    { alias: 'اليمن', lang: 'ar', payload: 'yemen' },
+    { alias: 'أيد', lang: 'ar', payload: 'cue' },
+    { alias: 'سازمان ملل', lang: 'fa', payload: 'un' }
+  ]);
+  it('«إلى من» is not «اليمن»: the alias has no space there', () => {
+    expect(m.match(normalizeForMatch('وصل إلى من يريد')).map((h) => h.payload)).toEqual([]);
+    expect(m.match(normalizeForMatch('وصل إلى اليمن')).map((h) => h.payload)).toEqual(['yemen']);
+  });
+  it('only the article language aliases run when langs is given', () => {
+    const nz = normalizeForMatch('أيد الوزير');
+    expect(m.match(nz).map((h) => h.payload)).toEqual(['cue']);
+    expect(m.match(nz, { langs: new Set(['fa', 'en'] as const) })).toEqual([]);
+  });
+});
+
 describe('PhraseMatcher', () => {
   const m = new PhraseMatcher([
     { alias: 'سازمان ملل', lang: 'fa', payload: 'un' },
@@ -62,7 +79,8 @@ describe('PhraseMatcher', () => {
     ['وبالأمم المتحدة', [['un', 'وبالأمم المتحدة']], 'Arabic proclitics و + ب'],
     ['في سوريا وسوريا', [['syria', 'سوريا'], ['syria', 'وسوريا']], 'Arabic و proclitic'],
     ['کسازمان ملل', [], 'no match inside a longer word'],
-    ['سازمانملل', [['un', 'سازمانملل']], 'a lost space between words still matches (space ~ ZWNJ ~ nothing)']
+    ['سازمانملل', [['un', 'سازمانملل']], 'a lost space between words still matches (space ~ ZWNJ ~ nothing)'],
+    ['سو ريا', [], 'a text space only where the alias has one']
   ];
   it.each(cases)('%s', (text, expected) => {
     expect(run(text)).toEqual(expected);
