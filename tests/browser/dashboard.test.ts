@@ -1,0 +1,233 @@
+/**
+ * The dashboard in a real browser, on two datasets: the pipeline's output for the five seeds, and for the shared
+ * corpus (skipped with a message when that folder is absent). Every page must draw real series, every click must
+ * lead to the articles behind the clicked element (same count), URLs must round-trip, and nothing may log an error
+ * or fetch from outside the site.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  chartInfo,
+  clickThrough,
+  CORPUS,
+  ensureData,
+  findPoint,
+  ROOT,
+  settle,
+  startEnv,
+  watchedPage,
+  type Env,
+  type Watched
+} from './env';
+
+const PAGES: { path: string; charts: string[] }[] = [
+  { path: '', charts: ['by-country', 'by-lang', 'coverage', 'by-source', 'topic-shares'] },
+  { path: 'trends/', charts: ['topic-trend'] },
+  { path: 'stance/', charts: ['stance-trend'] },
+  { path: 'comentions/', charts: ['comentions'] },
+  { path: 'compare/', charts: ['compare-topics', 'compare-stance'] },
+  { path: 'articles/', charts: [] },
+  { path: 'method/', charts: [] }
+];
+
+const hasChromium = existsSync('/usr/bin/chromium');
+const hasCorpus = existsSync(join(CORPUS, 'fa.jsonl')) || existsSync(join(CORPUS, 'ar.jsonl'));
+if (!hasCorpus) console.warn(`[browser tests] ${CORPUS} not found: the corpus half of the browser tests is skipped.`);
+if (!hasChromium) console.warn('[browser tests] /usr/bin/chromium not found: browser tests are skipped.');
+
+const DATASETS = [
+  { name: 'seeds', input: join(ROOT, 'seeds'), enabled: hasChromium, screens: false },
+  { name: 'corpus', input: CORPUS, enabled: hasChromium && hasCorpus, screens: true }
+];
+
+for (const ds of DATASETS) {
+  describe.skipIf(!ds.enabled)(`dashboard on ${ds.name}`, () => {
+    let env: Env;
+    let w: Watched;
+
+    beforeAll(async () => {
+      const data = ensureData(ds.name, ds.input);
+      env = await startEnv(data);
+      w = await watchedPage(env);
+    });
+    afterAll(async () => {
+      await env?.close();
+    });
+
+    const open = async (path: string) => {
+      await w.page.goto(env.server.url + path);
+      await settle(w.page);
+      expect(await w.page.getAttribute('[data-app-state]', 'data-app-state')).toBe('ready');
+    };
+    const noProblems = () => {
+      const p = [...w.problems];
+      w.problems.length = 0;
+      expect(p).toEqual([]);
+    };
+
+    it('opens every page through the nav: each chart draws real series, no error', async () => {
+      await open('');
+      for (const p of PAGES) {
+        if (p.path) {
+          await w.page.click(`nav a[href$="${p.path}"]`);
+          await w.page.waitForURL((u) => u.pathname.endsWith(`/${p.path}`));
+          await settle(w.page);
+        }
+        const charts = await chartInfo(w.page);
+        for (const id of p.charts) {
+          const c = charts.find((x) => x.id === id);
+          expect(c, `${p.path || '/'}: chart ${id} missing`).toBeTruthy();
+          expect(c!.state, `${p.path || '/'}: chart ${id}`).toBe('ready');
+          expect(c!.drawn, `${p.path || '/'}: chart ${id} drew no series`).toBeGreaterThan(0);
+        }
+        // Charts not in the must-draw list may be empty, but never stuck or broken.
+        for (const c of charts) expect(['ready', 'empty'], `${p.path}: ${c.id}`).toContain(c.state);
+        for (const c of charts.filter((x) => x.state === 'empty')) {
+          const msg = await w.page.textContent(`[data-chart-id="${c.id}"] .chart-msg`);
+          expect(msg?.trim().length, `${c.id}: empty chart without a message`).toBeGreaterThan(5);
+        }
+        if (ds.screens) {
+          const dir = join(ROOT, 'test-results', 'screens');
+          mkdirSync(dir, { recursive: true });
+          await w.page.screenshot({ path: join(dir, `${(p.path || 'overview').replace(/\W+/g, '')}.png`), fullPage: true });
+        }
+      }
+      noProblems();
+    });
+
+    it('a bar on the overview leads to exactly its articles', async () => {
+      await open('');
+      const target = await findPoint(w.page, 'by-country', 'max');
+      const { url, count } = await clickThrough(w.page, target);
+      expect(url.searchParams.get('countries')).toBe(target.item.drill.country);
+      expect(count).toBe(Number(target.item.value));
+      noProblems();
+    });
+
+    it('a point on the topic trend leads to the articles of that topic and period', async () => {
+      // Yearly buckets keep symbols visible (and clickable) on long date ranges.
+      await open('trends/?gran=year&measure=count');
+      const target = await findPoint(w.page, 'topic-trend', 'max');
+      const { url, count } = await clickThrough(w.page, target);
+      expect(url.searchParams.get('topic')).toBe(target.item.drill.topic);
+      expect(url.searchParams.get('start')).toBe(target.item.drill.bucketStart);
+      expect(url.searchParams.get('end')).toBe(target.item.drill.bucketEnd);
+      expect(count).toBe(target.item.n);
+      expect(count).toBeGreaterThan(0);
+      // The drill-down is shown as removable chips.
+      expect(await w.page.locator('[data-chip=topic]').count()).toBe(1);
+      expect(await w.page.textContent('[data-chip=start]')).toMatch(/Year: \d{4}/);
+      const rows = await w.page.locator('[data-testid=article-table] tbody tr').count();
+      expect(rows).toBe(Math.min(count, 25));
+      // Removing the period chip widens the list.
+      await w.page.click('[data-chip=start] button');
+      await w.page.waitForURL((u) => !u.searchParams.has('start'));
+      await settle(w.page);
+      expect(new URL(w.page.url()).searchParams.get('topic')).toBe(target.item.drill.topic);
+      noProblems();
+    });
+
+    it('a stance bar leads to the articles with that stance in that period and country', async () => {
+      await open('stance/?gran=year');
+      const target = await findPoint(w.page, 'stance-trend', 'max');
+      const { url, count } = await clickThrough(w.page, target);
+      expect(url.searchParams.get('target')).toBe('entity:@un_system');
+      expect(url.searchParams.get('stance')).toBe(target.item.drill.stanceLabel);
+      expect(url.searchParams.get('countries')).toBe(target.item.drill.country ?? null);
+      expect(count).toBe(target.item.n);
+      noProblems();
+    });
+
+    it('a heatmap cell leads to the articles mentioning both', async () => {
+      for (const cols of ['topics', 'actors']) {
+        await open(`comentions/?cols=${cols}`);
+        const target = await findPoint(w.page, 'comentions', 'max');
+        const { url, count } = await clickThrough(w.page, target);
+        expect(url.searchParams.get('entity')).toBe(target.item.drill.entity);
+        if (cols === 'topics') expect(url.searchParams.get('topic')).toBe(target.item.drill.topic);
+        else expect(url.searchParams.get('entity2')).toBe(target.item.drill.entity2);
+        expect(count).toBe(target.item.n);
+      }
+      noProblems();
+    });
+
+    it('evidence sentences mark the cue as text, and the reader view shows the article right-to-left', async () => {
+      await open('stance/');
+      const cue = w.page.locator('[data-testid=evidence-list] mark.cue').first();
+      if ((await w.page.locator('[data-testid=evidence-list]').count()) > 0) {
+        expect((await cue.textContent())?.length).toBeGreaterThan(0);
+      }
+      await open('articles/');
+      await Promise.all([w.page.waitForURL(/\/articles\/view\//), w.page.click('[data-testid=article-table] tbody tr a')]);
+      await settle(w.page);
+      await w.page.waitForSelector('[data-testid=article-view]');
+      const dir = await w.page.getAttribute('[data-testid=article-text]', 'dir');
+      const lang = await w.page.getAttribute('[data-testid=article-text]', 'lang');
+      if (lang === 'fa' || lang === 'ar') expect(dir).toBe('rtl');
+      const marks = w.page.locator('[data-testid=article-text] mark.mention');
+      if ((await marks.count()) > 0) expect(await marks.first().getAttribute('title')).toMatch(/ — /);
+      noProblems();
+    });
+
+    it('a filtered URL reopens the same view after reload, and back/forward step through views', async () => {
+      const country = ds.name === 'seeds' ? 'IR' : 'IR';
+      await open(`trends/?countries=${country}&gran=quarter&measure=count&split=country`);
+      const before = await chartInfo(w.page);
+      const uiState = async () => ({
+        countries: (await w.page.textContent('[data-filter=countries] .ms-value'))?.trim(),
+        gran: await w.page.getAttribute('[data-control=gran] button[aria-pressed=true]', 'data-value'),
+        measure: await w.page.getAttribute('[data-control=measure] button[aria-pressed=true]', 'data-value'),
+        split: await w.page.getAttribute('[data-control=split] button[aria-pressed=true]', 'data-value')
+      });
+      const ui = await uiState();
+      expect(ui).toEqual({ countries: 'Iran', gran: 'quarter', measure: 'count', split: 'country' });
+      await w.page.reload();
+      await settle(w.page);
+      expect(await uiState()).toEqual(ui);
+      expect(await chartInfo(w.page)).toEqual(before);
+
+      // Change the time step through the UI: a new history entry.
+      await w.page.click('[data-control=gran] button[data-value=year]');
+      await w.page.waitForURL((u) => u.searchParams.get('gran') === 'year');
+      await settle(w.page);
+      // And a filter through the filter bar: tick one more language.
+      await w.page.click('[data-filter=langs] summary');
+      await w.page.locator('[data-filter=langs] input[type=checkbox]').first().check();
+      await w.page.waitForURL((u) => u.searchParams.has('langs'));
+      await settle(w.page);
+      await w.page.goBack();
+      await w.page.waitForURL((u) => !u.searchParams.has('langs') && u.searchParams.get('gran') === 'year');
+      await settle(w.page);
+      expect((await uiState()).gran).toBe('year');
+      await w.page.goBack();
+      await w.page.waitForURL((u) => u.searchParams.get('gran') === 'quarter');
+      await settle(w.page);
+      expect(await uiState()).toEqual(ui);
+      expect(await chartInfo(w.page)).toEqual(before);
+      await w.page.goForward();
+      await w.page.waitForURL((u) => u.searchParams.get('gran') === 'year');
+      await settle(w.page);
+      expect((await uiState()).gran).toBe('year');
+      noProblems();
+    });
+
+    it('a country filter from the filter bar narrows the overview to that country', async () => {
+      await open('');
+      const total = Number((await w.page.textContent('[data-testid=total-articles]'))?.replace(/,/g, ''));
+      await w.page.click('[data-filter=countries] summary');
+      const box = w.page.locator('[data-filter=countries] input[type=checkbox]').first();
+      const code = await box.getAttribute('value');
+      await box.check();
+      await w.page.waitForURL((u) => u.searchParams.get('countries') === code);
+      await settle(w.page);
+      const narrowed = Number((await w.page.textContent('[data-testid=total-articles]'))?.replace(/,/g, ''));
+      expect(narrowed).toBeGreaterThan(0);
+      expect(narrowed).toBeLessThanOrEqual(total);
+      const charts = await chartInfo(w.page);
+      const byCountry = charts.find((c) => c.id === 'by-country')!;
+      expect(byCountry.state).toBe('ready');
+      noProblems();
+    });
+  });
+}
