@@ -93,6 +93,19 @@ for (const ds of DATASETS) {
           await w.page.screenshot({ path: join(dir, `${(p.path || 'overview').replace(/\W+/g, '')}.png`), fullPage: true });
         }
       }
+      if (ds.screens) {
+        // The other layouts, to look at: small multiples, actor pairs with PMI, a reader view.
+        const extra: [string, string][] = [
+          ['trends/?split=country&layout=multiples&gran=quarter', 'trends-multiples'],
+          ['stance/?split=none&gran=quarter', 'stance-together'],
+          ['comentions/?cols=actors&measure=pmi&n=25', 'comentions-actors-pmi']
+        ];
+        for (const [path, name] of extra) {
+          await open(path);
+          for (const c of await chartInfo(w.page)) expect(c.state, `${path}: ${c.id}`).toBe('ready');
+          await w.page.screenshot({ path: join(ROOT, 'test-results', 'screens', `${name}.png`), fullPage: true });
+        }
+      }
       noProblems();
     });
 
@@ -165,14 +178,14 @@ for (const ds of DATASETS) {
       const dir = await w.page.getAttribute('[data-testid=article-text]', 'dir');
       const lang = await w.page.getAttribute('[data-testid=article-text]', 'lang');
       if (lang === 'fa' || lang === 'ar') expect(dir).toBe('rtl');
+      if (ds.screens) await w.page.screenshot({ path: join(ROOT, 'test-results', 'screens', 'article-view.png'), fullPage: true });
       const marks = w.page.locator('[data-testid=article-text] mark.mention');
       if ((await marks.count()) > 0) expect(await marks.first().getAttribute('title')).toMatch(/ — /);
       noProblems();
     });
 
     it('a filtered URL reopens the same view after reload, and back/forward step through views', async () => {
-      const country = ds.name === 'seeds' ? 'IR' : 'IR';
-      await open(`trends/?countries=${country}&gran=quarter&measure=count&split=country`);
+      await open('trends/?countries=IR&gran=quarter&measure=count&split=country');
       const before = await chartInfo(w.page);
       const uiState = async () => ({
         countries: (await w.page.textContent('[data-filter=countries] .ms-value'))?.trim(),

@@ -52,7 +52,7 @@ const topics = { sanctions: { label: 'Sanctions', color: '#f00' }, un: { label: 
 
 describe('topicTrendOption', () => {
   it('shares: n/total, gaps where no articles, zero where articles but no topic', () => {
-    const o = topicTrendOption(trendRows, { granularity: 'month', measure: 'share', split: 'overlay', topics });
+    const o = topicTrendOption(trendRows, { granularity: 'month', measure: 'share', split: 'overlay', topics, minTotal: 1 });
     const s = seriesOf(o);
     const irSanctions = s.find((x) => x.id === 'sanctions|IR')!;
     expect(irSanctions.data.map((d) => d.value)).toEqual([0.5, null, 0.5]);
@@ -61,6 +61,13 @@ describe('topicTrendOption', () => {
     // one series per topic × country (2 topics × 2 countries), countries told apart by line type
     expect(s).toHaveLength(4);
     expect(new Set(s.map((x) => x.lineStyle!.type)).size).toBe(2);
+  });
+
+  it('shares of thin periods are gaps, not noise', () => {
+    const o = topicTrendOption(trendRows, { granularity: 'month', measure: 'share', split: 'overlay', topics, minTotal: 4 });
+    // IR: 4 articles in January (kept), 2 in March (dropped); DZ: 3 in January (dropped), 5 in March (kept)
+    expect(seriesOf(o).find((x) => x.id === 'sanctions|IR')!.data.map((d) => d.value)).toEqual([0.5, null, null]);
+    expect(seriesOf(o).find((x) => x.id === 'un|DZ')!.data.map((d) => d.value)).toEqual([null, null, 0]);
   });
 
   it('every point carries the drill-down of its bucket, topic and country', () => {

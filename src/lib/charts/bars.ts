@@ -184,7 +184,7 @@ export function compareStanceOption(rows: CompareStanceInputRow[], a: CompareSid
       type: 'category',
       inverse: true,
       data: targets.map((t) => t.label),
-      axisLabel: { width: 170, overflow: 'truncate', interval: 0 }
+      axisLabel: { width: 220, overflow: 'truncate', interval: 0 }
     },
     series
   } as EChartsOption;

@@ -4,7 +4,7 @@
  */
 export const PANEL_HEIGHT = 210;
 export const PANEL_TOP = 64;
-export const PANEL_GAP = 46;
+export const PANEL_GAP = 62;
 export const PANEL_BOTTOM = 64;
 
 export function panelsHeight(n: number): number {

@@ -38,7 +38,13 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
   const cell = new Map<string, StanceInputRow>();
   for (const r of rows) cell.set(`${r.country ?? ''}|${r.bucket.slice(0, 10)}`, r);
   const xLabels = buckets.map((b) => bucketLabel(b, g).replace('Week of ', ''));
-  const maxAbs = Math.max(1, ...rows.map((r) => Math.max(Number(r.support) || 0, Number(r.oppose) || 0)));
+  // Each panel gets its own symmetric scale: one country's busy month must not flatten every other country.
+  const maxAbs = new Map(
+    countries.map((c) => [
+      c,
+      Math.max(1, ...rows.filter((r) => (r.country ?? '') === c).map((r) => Math.max(Number(r.support) || 0, Number(r.oppose) || 0)))
+    ])
+  );
 
   const series: unknown[] = [];
   countries.forEach((c, ci) => {
@@ -88,11 +94,12 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
       axisLabel: { hideOverlap: true },
       axisTick: { alignWithLabel: true }
     })),
-    yAxis: countries.map((_, i) => ({
+    yAxis: countries.map((c, i) => ({
       type: 'value' as const,
       gridIndex: i,
-      min: -maxAbs,
-      max: maxAbs,
+      min: -(maxAbs.get(c) ?? 1),
+      max: maxAbs.get(c) ?? 1,
+      minInterval: 1,
       axisLabel: { formatter: (v: number) => String(Math.abs(v)) }
     })),
     series

@@ -31,6 +31,11 @@ export interface TopicTrendOptions {
   /** Trailing window in buckets; 1 or less = raw values. */
   rolling?: number;
   topics: Record<string, TopicMeta>;
+  /**
+   * Shares of periods with fewer articles than this are left out (gap): 1 of 2 articles is "50%" but says nothing.
+   * Counts are always drawn. Default 5.
+   */
+  minTotal?: number;
   /** Fix the x range (e.g. to the filter's date range); defaults to the data's own range. */
   first?: string;
   last?: string;
@@ -80,7 +85,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
         const total = totals.get(`${c}|${b}`) ?? 0;
         const n = counts.get(`${c}|${t}|${b}`) ?? 0;
         if (o.measure === 'count') return n;
-        return total > 0 ? n / total : null;
+        return total > 0 && total >= (o.minTotal ?? 5) ? n / total : null;
       });
       const vals = rollingMean(raw, o.rolling ?? 1);
       const name = split === 'overlay' ? `${topicLabel(t)} — ${countryName(c || null)}` : topicLabel(t);
@@ -90,8 +95,10 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
         name,
         xAxisIndex: multiples ? ci : 0,
         yAxisIndex: multiples ? ci : 0,
-        showSymbol: buckets.length <= 60,
-        symbolSize: 6,
+        // Every point gets a symbol: with gaps (null shares) a lone value has no line segment and would be invisible.
+        showSymbol: true,
+        showAllSymbol: true,
+        symbolSize: buckets.length > 120 ? 3 : 6,
         connectNulls: false,
         color: topicColor(t),
         lineStyle: {
