@@ -85,6 +85,8 @@ interface Compact {
   cmap: Int32Array;
   /** norm index → compact index (−1 for spaces) */
   cIndexOfNorm: Int32Array;
+  /** norm indices where a word starts, ascending */
+  wordStarts: Int32Array;
 }
 
 /** The space-free form is shared by every matcher run over the same text. */
@@ -104,7 +106,15 @@ function compactOf(nz: Normalized): Compact {
     cIndexOfNorm[i] = n;
     cmap[n++] = i;
   }
-  c = { compact: buf, cmap: cmap.subarray(0, n), cIndexOfNorm };
+  const starts = new Int32Array(norm.length);
+  let w = 0;
+  let prevWord = false;
+  for (let i = 0; i < norm.length; i++) {
+    const word = isWordChar(norm, i);
+    if (word && !prevWord) starts[w++] = i;
+    prevWord = word;
+  }
+  c = { compact: buf, cmap: cmap.subarray(0, n), cIndexOfNorm, wordStarts: starts.slice(0, w) };
   compactCache.set(nz, c);
   return c;
 }
@@ -153,78 +163,80 @@ export class PhraseMatcher<T> {
   match(nz: Normalized, opts: { nested?: boolean; langs?: ReadonlySet<AliasLang> } = {}): Hit<T>[] {
     this.langs = opts.langs ?? null;
     const norm = nz.norm;
-    const { compact, cmap, cIndexOfNorm } = compactOf(nz);
+    const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
     const out: Hit<T>[] = [];
     let blockedUntil = 0; // norm index: no new match may start before it
-    for (let p = 0; p < norm.length; p++) {
+    for (let wi = 0; wi < wordStarts.length; wi++) {
+      const p = wordStarts[wi];
       if (p < blockedUntil) continue;
-      if (!isWordChar(norm, p) || (p > 0 && isWordChar(norm, p - 1))) continue;
       const c0 = cIndexOfNorm[p];
       if (c0 < 0) continue;
       const best = this.bestFrom(c0, p, compact, cmap, norm, nz);
-      if (best) {
-        out.push(best);
-        blockedUntil = best.nEnd;
-        if (opts.nested) {
-          let innerBlocked = p + 1;
-          for (let r = p + 1; r < best.nEnd; r++) {
-            if (r < innerBlocked || !isWordChar(norm, r) || isWordChar(norm, r - 1)) continue;
-            const ci = cIndexOfNorm[r];
-            const inner = ci < 0 ? null : this.bestFrom(ci, r, compact, cmap, norm, nz);
-            if (inner && inner.nEnd <= best.nEnd && inner.payload !== best.payload) {
-              out.push({ ...inner, nested: true });
-              innerBlocked = inner.nEnd;
-            }
-          }
+      if (!best) continue;
+      out.push(best);
+      blockedUntil = best.nEnd;
+      if (!opts.nested) continue;
+      let innerBlocked = p + 1;
+      for (let wj = wi + 1; wj < wordStarts.length && wordStarts[wj] < best.nEnd; wj++) {
+        const r = wordStarts[wj];
+        if (r < innerBlocked) continue;
+        const ci = cIndexOfNorm[r];
+        const inner = ci < 0 ? null : this.bestFrom(ci, r, compact, cmap, norm, nz);
+        if (inner && inner.nEnd <= best.nEnd && inner.payload !== best.payload) {
+          out.push({ ...inner, nested: true });
+          innerBlocked = inner.nEnd;
         }
       }
     }
     return out;
   }
 
-  private bestFrom(c0: number, p: number, compact: string, cmap: Int32Array, norm: string, nz: Normalized): Hit<T> | null {
-    // Start variants: the word itself, or (Arabic aliases only) after proclitics.
-    // `a0`: how many alias characters the start has already consumed (1 for «لل» = ل + «ال» without its alef).
-    const starts: { c: number; node: Node<T>; arOnly: boolean; a0: number }[] = [{ c: c0, node: this.root, arOnly: false, a0: 0 }];
-    let q = c0;
-    if (compact[q] === 'و' || compact[q] === 'ف') {
-      q++;
-      starts.push({ c: q, node: this.root, arOnly: true, a0: 0 });
-    }
-    if (compact[q] === 'ل' && compact[q + 1] === 'ل') {
-      const alNode = this.root.next.get('ا');
-      if (alNode) starts.push({ c: q + 1, node: alNode, arOnly: true, a0: 1 });
-    }
-    if (compact[q] === 'ب' || compact[q] === 'ک' || compact[q] === 'ل') starts.push({ c: q + 1, node: this.root, arOnly: true, a0: 0 });
+  // Scratch state of one bestFrom call (avoids allocating per word).
+  private best: Hit<T> | null = null;
+  private bestLen = -1;
 
-    let best: Hit<T> | null = null;
-    let bestLen = -1;
-    for (const s of starts) {
-      let node: Node<T> | undefined = s.node;
-      let c = s.c;
-      while (node && c <= compact.length) {
-        if (node.terms && c > s.c) {
-          for (const t of node.terms) {
-            if (s.arOnly && t.lang !== 'ar') continue;
-            if (this.langs && !this.langs.has(t.lang)) continue;
-            if (t.len <= bestLen) continue;
-            if (!spacesAllowed(t.spaces, cmap, s.c, c, s.a0)) continue;
-            const endNorm = cmap[c - 1] + 1;
-            const nEnd = this.endOf(t, endNorm, norm);
-            if (nEnd < 0) continue;
-            const [start, end] = toOriginalSpan(nz, p, nEnd);
-            // Abbreviations are ASCII, so the case-preserving `norm` holds them as written.
-            if (t.exact !== null && norm.slice(cmap[s.c], endNorm) !== t.exact) continue;
-            best = { payload: t.payload, nStart: p, nEnd, start, end };
-            bestLen = t.len;
-          }
-        }
-        if (c >= compact.length) break;
-        node = node.next.get(compact[c]);
-        c++;
-      }
+  private bestFrom(c0: number, p: number, compact: string, cmap: Int32Array, norm: string, nz: Normalized): Hit<T> | null {
+    this.best = null;
+    this.bestLen = -1;
+    // Start variants: the word itself, or (Arabic aliases only) after proclitics.
+    this.walk(c0, this.root, false, 0, p, compact, cmap, norm, nz);
+    let q = c0;
+    const ch = compact[q];
+    if (ch === 'و' || ch === 'ف') this.walk(++q, this.root, true, 0, p, compact, cmap, norm, nz);
+    if (compact[q] === 'ل' && compact[q + 1] === 'ل') {
+      // «لل» = ل + «ال» without its alef: continue the alias after its «ا» (a0 = 1 alias character consumed).
+      const alNode = this.root.next.get('ا');
+      if (alNode) this.walk(q + 1, alNode, true, 1, p, compact, cmap, norm, nz);
     }
-    return best;
+    const cq = compact[q];
+    if (cq === 'ب' || cq === 'ک' || cq === 'ل') this.walk(q + 1, this.root, true, 0, p, compact, cmap, norm, nz);
+    return this.best;
+  }
+
+  private walk(sc: number, start: Node<T>, arOnly: boolean, a0: number, p: number, compact: string, cmap: Int32Array, norm: string, nz: Normalized): void {
+    let node: Node<T> | undefined = start;
+    let c = sc;
+    while (node) {
+      if (node.terms && c > sc) {
+        for (const t of node.terms) {
+          if (arOnly && t.lang !== 'ar') continue;
+          if (this.langs && !this.langs.has(t.lang)) continue;
+          if (t.len <= this.bestLen) continue;
+          if (!spacesAllowed(t.spaces, cmap, sc, c, a0)) continue;
+          const endNorm = cmap[c - 1] + 1;
+          // Abbreviations are ASCII, so the case-preserving `norm` holds them as written.
+          if (t.exact !== null && norm.slice(cmap[sc], endNorm) !== t.exact) continue;
+          const nEnd = this.endOf(t, endNorm, norm);
+          if (nEnd < 0) continue;
+          const [start0, end] = toOriginalSpan(nz, p, nEnd);
+          this.best = { payload: t.payload, nStart: p, nEnd, start: start0, end };
+          this.bestLen = t.len;
+        }
+      }
+      if (c >= compact.length) break;
+      node = node.next.get(compact[c]);
+      c++;
+    }
   }
 
   private endOf(t: Terminal<T>, endNorm: number, norm: string): number {

@@ -12,7 +12,7 @@ import { extractDates, parseHeaderLine, parseMetadataDate, pickPublicationDate }
 import type { RawArticle } from './input';
 import { detectLanguage } from './language';
 import type { Lexicons } from './load-lexicons';
-import { normalizeTerm } from './normalize';
+import { normalizeForMatch, normalizeTerm } from './normalize';
 import { guessSource } from './sources';
 
 export interface Processed {
@@ -52,12 +52,16 @@ function normCountry(c: string | null): string | null {
 const tokenizer = new natural.RegexpTokenizer({ pattern: /[^\p{L}\p{M}\u200c]+/u });
 const STOP = new Set<string>([...(stopwords.fa ?? []), ...(stopwords.ar ?? []), ...(stopwords.en ?? [])].map((w) => normalizeTerm(w)));
 
-/** Content tokens for TF-IDF: normalised, 3+ letters, no stop words. */
-export function contentTokens(text: string): string[] {
+/**
+ * Content tokens for TF-IDF from the normalised text (letters unified, ZWNJ already a space, so «تحریم‌ها» gives
+ * «تحریم» and «ها», and «ها» is a stop word): 3+ letters, no stop words, no numbers.
+ */
+export function contentTokens(norm: string): string[] {
   const out: string[] = [];
-  for (const t of tokenizer.tokenize(text) ?? []) {
-    const n = normalizeTerm(t.replace(/\u200c/g, ''));
-    if (n.length < 3 || STOP.has(n) || /^\d+$/.test(n)) continue;
+  for (const t of tokenizer.tokenize(norm) ?? []) {
+    if (t.length < 3) continue;
+    const n = t.toLowerCase();
+    if (STOP.has(n)) continue;
     out.push(n);
   }
   return out;
@@ -75,7 +79,8 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
   } else title = shortTitle(cleaned.firstParagraph);
   if (!text.trim()) throw new EmptyArticleError();
 
-  const hash = contentHashOf(normalizeTerm(text));
+  const nz = normalizeForMatch(text);
+  const hash = contentHashOf(nz.norm);
   const article_id = articleIdFor(raw, hash);
   const lang = detectLanguage(text);
 
@@ -98,7 +103,7 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
   const country = metaCountry ?? src.def?.country ?? null;
   const country_origin: FieldOrigin = metaCountry ? 'metadata' : country ? src.origin : 'none';
 
-  const analysis = analyzeArticle(article_id, text, lex, { ownCountry: country, lang });
+  const analysis = analyzeArticle(article_id, text, lex, { ownCountry: country, lang, nz });
   const article: ArticleRow = {
     article_id,
     input_id: raw.input_id,
@@ -125,7 +130,7 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
     n_sentences: analysis.sentences.length,
     content_hash: hash
   };
-  return { article, mentions: analysis.mentions, topics: analysis.topics, stances: analysis.stances, tokens: contentTokens(text) };
+  return { article, mentions: analysis.mentions, topics: analysis.topics, stances: analysis.stances, tokens: contentTokens(nz.norm) };
 }
 
 export class EmptyArticleError extends Error {
