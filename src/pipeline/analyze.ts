@@ -5,11 +5,23 @@
  * the nearest target in the cue's direction (`همکاری با X` → after; `تحریم‌های ظالمانه` → before), or, for Persian
  * SOV verbs (`از X حمایت کرد`), the first target after the nearest preceding marker «از». A negator just before the
  * cue flips it. Per (article, target) the contributions are summed; the strongest sentence is kept as evidence.
+ *
+ * Refinements, each driven by data in stance-cues.json:
+ * - `non_stance` phrases (`نقض تحریم‌ها`, `الالتفاف على العقوبات`) hide the cues and targets inside them: breaking or
+ *   circumventing sanctions says nothing about whether they are right;
+ * - a cue with `demanded` (`رفع العقوبات`) is weak when merely reported («الاتفاق يتضمن رفع العقوبات») and takes the
+ *   `demanded` strength after a `demand_markers` word of its clause («طالب برفع العقوبات», «خواستار رفع تحریم‌ها»);
+ * - a `genitive` cue (crimes/attacks OF X) governs only the target right after it, at most one word away, and not
+ *   one behind a `victim_prepositions` word: in «هجمات المتمردين وتقول بعثة الأمم المتحدة» the UN is not the attacker;
+ * - a target inside a cue counts only when the cue names it in `targets` («تحریم‌های ظالمانه»), not in «دعم المملكة ل»;
+ * - a cue that may only attach to topics (`targets: ["sanctions"]`, e.g. «جنگ اقتصادی») speaks about that topic
+ *   wherever it stands in an article where the topic is present;
+ * - a cue reaches every conjunct of a coordination: «همکاری میان X و Y» backs X and Y.
  */
 import type { EntityKind, Lang, MentionRow, StanceLabel, StanceRow, TopicRow } from '../lib/schema';
 import type { CueDef, Lexicons, TopicHitPayload } from './load-lexicons';
-import type { AliasLang, Hit } from './matcher';
-import { normalizeForMatch, type Normalized } from './normalize';
+import { PhraseMatcher, type AliasLang, type Hit } from './matcher';
+import { normalizeForMatch, normalizeTerm, type Normalized } from './normalize';
 import { sentenceAt, splitSentences, type Span } from './sentences';
 
 /** A topic is present when its hits add up to this weight (one strong term, or several weak ones). */
@@ -22,6 +34,46 @@ const CUE_REACH = 70;
 const NEG_REACH = 12;
 /** Clause boundaries a cue does not reach across. */
 const CLAUSE_BREAK = /[.!?؟؛;:،,\n]/;
+/** A demand word this far before a `demanded` cue (normalised characters, same clause) makes it a demand. */
+const DEMAND_REACH = 12;
+/** Words between an SOV marker and its target: the marker's object follows it («از طرح ایران حمایت کرد»). */
+const MARKER_GAP_WORDS = 3;
+/** Words a `genitive` cue may skip before its target («جنایات وحشیانه رژیم», «جرائم ارتكبها النظام»). */
+const GENITIVE_GAP_WORDS = 1;
+
+/** Cue fields beyond the validated core; all optional. */
+interface CueExtra {
+  /** Strength when a demand word precedes the cue; `strength` then applies to a mere report. */
+  demanded?: number;
+  /** Crimes/attacks OF X: the target must follow at once. */
+  genitive?: boolean;
+}
+type StanceCue = CueDef & CueExtra;
+
+interface StanceRules {
+  nonStance: PhraseMatcher<string>;
+  demand: PhraseMatcher<string>;
+  victimPreps: Set<string>;
+}
+/** Per-language word lists; other keys (`_note`) are comments. */
+type LangLists = Partial<Record<AliasLang, string[]>>;
+const ALIAS_LANGS: AliasLang[] = ['fa', 'ar', 'en'];
+const rulesCache = new WeakMap<Lexicons, StanceRules>();
+/** The stance rules' word lists (stance-cues.json), compiled once per lexicon. */
+function stanceRules(lex: Lexicons): StanceRules {
+  let r = rulesCache.get(lex);
+  if (r) return r;
+  const raw = lex.raw.cues as unknown as { non_stance?: LangLists; demand_markers?: LangLists; victim_prepositions?: LangLists };
+  const specs = (lists: LangLists | undefined) =>
+    ALIAS_LANGS.flatMap((lang) => (lists?.[lang] ?? []).map((p) => ({ alias: p, lang, payload: p })));
+  r = {
+    nonStance: new PhraseMatcher(specs(raw.non_stance)),
+    demand: new PhraseMatcher(specs(raw.demand_markers)),
+    victimPreps: new Set(ALIAS_LANGS.flatMap((l) => raw.victim_prepositions?.[l] ?? []).map((p) => normalizeTerm(p)))
+  };
+  rulesCache.set(lex, r);
+  return r;
+}
 
 export interface Target {
   kind: 'topic' | 'entity';
@@ -46,10 +98,12 @@ export interface AnalyzeOptions {
   lang?: Lang;
   /** The outlet's own country: an outlet's stance toward its own state is not engagement, so it is not a target. */
   ownCountry?: string | null;
+  /** The text's normalised form when the caller already has it (it is the costliest step to repeat). */
+  nz?: Normalized;
 }
 
 export function analyzeArticle(articleId: string, text: string, lex: Lexicons, opts: AnalyzeOptions = {}): Analysis {
-  const nz = normalizeForMatch(text);
+  const nz = opts.nz ?? normalizeForMatch(text);
   const sentences = splitSentences(text);
   const sentOf = (pos: number) => sentenceAt(sentences, pos);
   const langs = langsFor(opts.lang);
@@ -189,6 +243,8 @@ function scoreTopics(
 
 interface Contribution {
   value: number;
+  /** A `demanded` cue merely reported: counted once per target, however often the report repeats it. */
+  reported?: boolean;
   cue: Hit<CueDef>;
   sentence: number;
 }
@@ -199,8 +255,14 @@ function clauseBetween(norm: string, a: number, b: number): boolean {
 }
 
 /** The target a cue governs, or null. */
-export function attachCue(cue: Hit<CueDef>, targets: Target[], nz: Normalized, sentence: Span | undefined): Target | null {
-  const def = cue.payload;
+export function attachCue(
+  cue: Hit<CueDef>,
+  targets: Target[],
+  nz: Normalized,
+  sentence: Span | undefined,
+  victimPreps: ReadonlySet<string> = new Set()
+): Target | null {
+  const def = cue.payload as StanceCue;
   const allowed = (t: Target) =>
     !def.targets || def.targets.includes(t.kind === 'topic' ? 'topic' : (t.entityKind as string)) || def.targets.includes(t.id);
   const sStart = sentence ? nz.map.findIndex((o) => o >= sentence.start) : 0;
@@ -210,7 +272,8 @@ export function attachCue(cue: Hit<CueDef>, targets: Target[], nz: Normalized, s
     const at = nz.norm.lastIndexOf(marker, cue.nStart);
     if (at >= lo) {
       const t = targets.find((t) => t.nStart >= at && t.nEnd <= cue.nStart && allowed(t));
-      if (t) return t;
+      // «با این حال … موافقت کرد»: a target far behind the marker is not its object.
+      if (t && nz.norm.slice(at + marker.length, t.nStart).split(/\s+/).filter(Boolean).length <= MARKER_GAP_WORDS) return t;
     }
   }
   let best: Target | null = null;
@@ -218,13 +281,20 @@ export function attachCue(cue: Hit<CueDef>, targets: Target[], nz: Normalized, s
   for (const t of targets) {
     if (!allowed(t)) continue;
     let d: number;
-    if (t.nStart < cue.nEnd && t.nEnd > cue.nStart) d = 0; // the target sits inside the cue (`رفع تحریم‌ها`)
-    else if (t.nStart >= cue.nEnd) {
+    if (t.nStart < cue.nEnd && t.nEnd > cue.nStart) {
+      // The target sits inside the cue: only a cue that names it (`رفع تحریم‌ها`), not «دعم المملكة ل» → المملكة.
+      if (!def.targets?.includes(t.id) && !(t.kind === 'topic' && def.targets?.includes('topic'))) continue;
+      d = 0;
+    } else if (t.nStart >= cue.nEnd) {
       if (def.direction === 'before') continue;
       d = t.nStart - cue.nEnd;
       if (clauseBetween(nz.norm, cue.nEnd, t.nStart)) continue;
+      if (def.genitive) {
+        const gap = nz.norm.slice(cue.nEnd, t.nStart).split(/\s+/).filter(Boolean);
+        if (gap.length > GENITIVE_GAP_WORDS || gap.some((w) => victimPreps.has(w))) continue;
+      }
     } else {
-      if (def.direction === 'after') continue;
+      if (def.direction === 'after' || def.genitive) continue;
       d = cue.nStart - t.nEnd;
       if (clauseBetween(nz.norm, t.nEnd, cue.nStart)) continue;
       d += 5; // at equal distance, prefer the target the cue points to
@@ -235,6 +305,26 @@ export function attachCue(cue: Hit<CueDef>, targets: Target[], nz: Normalized, s
     }
   }
   return best;
+}
+
+/** «X و Y»: the targets coordinated with `t`, in the direction away from the cue. */
+export function conjuncts(t: Target, cue: Hit<CueDef>, targets: Target[], nz: Normalized): Target[] {
+  const out: Target[] = [];
+  const forward = t.nStart >= cue.nStart;
+  let cur = t;
+  for (;;) {
+    const next = targets.find((u) => {
+      if (u === cur || u.kind !== cur.kind || out.includes(u) || u === t) return false;
+      const [a, b] = forward ? [cur.nEnd, u.nStart] : [u.nEnd, cur.nStart];
+      if (b < a) return false;
+      const gap = nz.norm.slice(a, b).trim();
+      // Persian «X و Y»; Arabic writes the conjunction on the next word («والأمم المتحدة»).
+      return gap === 'و' || (gap === '' && (forward ? nz.norm[u.nStart] : nz.norm[cur.nStart]) === 'و');
+    });
+    if (!next) return out;
+    out.push(next);
+    cur = next;
+  }
 }
 
 function scoreStances(
@@ -249,23 +339,46 @@ function scoreStances(
   entityHits: Hit<string>[]
 ): StanceRow[] {
   if (!targets.length) return [];
+  const rules = stanceRules(lex);
+  const nonStance = rules.nonStance.match(nz, { langs });
+  const hidden = (h: { nStart: number; nEnd: number }) => nonStance.some((x) => x.nStart <= h.nStart && h.nEnd <= x.nEnd);
+  targets = targets.filter((t) => !hidden(t));
+  if (!targets.length) return [];
   // A cue inside a name is part of the name: «التعاون» in «مجلس التعاون» is not cooperation.
   const cues = lex.cueMatcher
     .match(nz, { langs })
-    .filter((c) => !entityHits.some((h) => h.nStart <= c.nStart && c.nEnd <= h.nEnd && !(c.nStart === h.nStart && c.nEnd === h.nEnd)));
+    .filter((c) => !entityHits.some((h) => h.nStart <= c.nStart && c.nEnd <= h.nEnd && !(c.nStart === h.nStart && c.nEnd === h.nEnd)))
+    .filter((c) => !hidden(c));
   if (!cues.length) return [];
   const negs = lex.negatorMatcher.match(nz, { langs });
+  const demands = rules.demand.match(nz, { langs });
+  const topicIds = new Set(targets.filter((t) => t.kind === 'topic').map((t) => t.id));
   const contrib = new Map<string, Contribution[]>();
   for (const cue of cues) {
+    const def = cue.payload as StanceCue;
     const si = sentOf(cue.start);
-    const t = attachCue(cue, targets.filter((x) => x.sentence === si), nz, sentences[si]);
+    const inSentence = targets.filter((x) => x.sentence === si);
+    let t = attachCue(cue, inSentence, nz, sentences[si], rules.victimPreps);
+    // A topic-only cue («جنگ اقتصادی», «الإرهاب الاقتصادي») names its topic even where the sentence does not repeat it.
+    if (!t && def.targets?.length && def.targets.every((x) => topicIds.has(x))) {
+      const id = def.targets[0];
+      t = { kind: 'topic', id, nStart: cue.nStart, nEnd: cue.nEnd, start: cue.start, end: cue.end, sentence: si };
+    }
     if (!t) continue;
     const negated = negs.some((n) => n.nEnd <= cue.nStart && cue.nStart - n.nEnd <= NEG_REACH && !clauseBetween(nz.norm, n.nEnd, cue.nStart));
-    const value = cue.payload.polarity * cue.payload.strength * (negated ? -1 : 1);
-    const key = `${t.kind}\u0000${t.id}`;
-    const l = contrib.get(key) ?? [];
-    l.push({ value, cue, sentence: si });
-    contrib.set(key, l);
+    const demanded =
+      def.demanded !== undefined &&
+      demands.some((m) => m.nEnd <= cue.nStart && cue.nStart - m.nEnd <= DEMAND_REACH && !clauseBetween(nz.norm, m.nEnd, cue.nStart));
+    const strength = demanded ? def.demanded! : def.strength;
+    const value = def.polarity * strength * (negated ? -1 : 1);
+    const reported = def.demanded !== undefined && !demanded;
+    for (const g of [t, ...conjuncts(t, cue, inSentence, nz)]) {
+      const key = `${g.kind}\u0000${g.id}`;
+      const l = contrib.get(key) ?? [];
+      if (l.some((c) => c.cue === cue || (reported && c.reported && Math.sign(c.value) === Math.sign(value)))) continue;
+      l.push({ value, cue, sentence: si, reported });
+      contrib.set(key, l);
+    }
   }
   const rows: StanceRow[] = [];
   let n = 0;
