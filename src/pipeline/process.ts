@@ -3,7 +3,7 @@
  * topics, stances and the token list used for distinctive terms. Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
-import natural from 'natural';
+import { readFileSync } from 'node:fs';
 import stopwords from 'stopwords-iso';
 import type { ArticleRow, DateOrigin, DatePrecision, FieldOrigin, MentionRow, StanceRow, TopicRow } from '../lib/schema';
 import { analyzeArticle } from './analyze';
@@ -12,7 +12,7 @@ import { extractDates, parseHeaderLine, parseMetadataDate, pickPublicationDate }
 import type { RawArticle } from './input';
 import { detectLanguage } from './language';
 import type { Lexicons } from './load-lexicons';
-import { normalizeForMatch, normalizeTerm } from './normalize';
+import { normalizeForMatch, normalizeTerm, toOriginalSpan, type Normalized } from './normalize';
 import { guessSource } from './sources';
 
 export interface Processed {
@@ -20,7 +20,7 @@ export interface Processed {
   mentions: MentionRow[];
   topics: TopicRow[];
   stances: StanceRow[];
-  tokens: string[];
+  terms: Term[];
 }
 
 const TITLE_MAX = 220;
@@ -49,20 +49,42 @@ function normCountry(c: string | null): string | null {
   return /^[A-Z]{2}$/.test(s) ? s : null;
 }
 
-const tokenizer = new natural.RegexpTokenizer({ pattern: /[^\p{L}\p{M}\u200c]+/u });
-const STOP = new Set<string>([...(stopwords.fa ?? []), ...(stopwords.ar ?? []), ...(stopwords.en ?? [])].map((w) => normalizeTerm(w)));
+const extra = JSON.parse(readFileSync(new URL('./lexicons/stopwords-extra.json', import.meta.url), 'utf8')) as Record<string, string[]>;
+const STOP = new Set<string>(
+  [...(stopwords.fa ?? []), ...(stopwords.ar ?? []), ...(stopwords.en ?? []), ...(extra.fa ?? []), ...(extra.ar ?? [])].map((w) => normalizeTerm(w).replace(/ /g, ''))
+);
+/** Arabic proclitics before the article: «والروسي», «بالقصف», «للمناصحة» count as «روسي», «قصف», «مناصحة». */
+const AR_CLITIC = /^(?:[وف]?[بک]?ال|[وف]?لل)(?=...)/;
+const WORD = /[\p{L}\p{M}]+/gu;
+
+export interface Term {
+  /** Normalised, clitic-free form: what is counted. */
+  key: string;
+  /** The word as the article wrote it (first occurrence), for display. */
+  surface: string;
+}
 
 /**
- * Content tokens for TF-IDF from the normalised text (letters unified, ZWNJ already a space, so «تحریم‌ها» gives
- * «تحریم» and «ها», and «ها» is a stop word): 3+ letters, no stop words, no numbers.
+ * Content terms for TF-IDF from the normalised text, keyed by a clitic-free normalised form and shown in the
+ * article's own spelling: 3+ letters, no stop words, no numbers.
  */
-export function contentTokens(norm: string): string[] {
-  const out: string[] = [];
-  for (const t of tokenizer.tokenize(norm) ?? []) {
-    if (t.length < 3) continue;
-    const n = t.toLowerCase();
-    if (STOP.has(n)) continue;
-    out.push(n);
+export function contentTerms(nz: Normalized, text: string, lang: string): Term[] {
+  const out: Term[] = [];
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(nz.norm); m; m = WORD.exec(nz.norm)) {
+    let key = m[0].toLowerCase();
+    // Shown from the article («الروسي» for «والروسي»), counted without it («روسي»).
+    let skip = 0;
+    if (lang === 'ar') {
+      const c = AR_CLITIC.exec(key);
+      if (c) {
+        key = key.slice(c[0].length);
+        skip = c[0].endsWith('ال') ? c[0].length - 2 : 0;
+      }
+    }
+    if (key.length < 3 || STOP.has(key) || STOP.has(m[0])) continue;
+    const [s, e] = toOriginalSpan(nz, m.index + skip, m.index + m[0].length);
+    out.push({ key, surface: text.slice(s, e).replace(/[\u064B-\u065F\u0640]/g, '') });
   }
   return out;
 }
@@ -130,7 +152,7 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
     n_sentences: analysis.sentences.length,
     content_hash: hash
   };
-  return { article, mentions: analysis.mentions, topics: analysis.topics, stances: analysis.stances, tokens: contentTokens(nz.norm) };
+  return { article, mentions: analysis.mentions, topics: analysis.topics, stances: analysis.stances, terms: contentTerms(nz, text, lang) };
 }
 
 export class EmptyArticleError extends Error {

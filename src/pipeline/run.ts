@@ -44,7 +44,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
   const byCountry: Record<string, number> = {};
   const inputHash = createHash('sha256');
   const df = new Map<string, number>();
-  const tfs: { id: string; len: number; tf: [string, number][] }[] = [];
+  const tfs: { id: string; len: number; tf: [string, number, string][] }[] = [];
   let dated = 0;
   let bytes = 0;
   let done = 0;
@@ -84,11 +84,18 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
           byLang[a.lang] = (byLang[a.lang] ?? 0) + 1;
           byCountry[a.country ?? 'unknown'] = (byCountry[a.country ?? 'unknown'] ?? 0) + 1;
           if (a.date) dated++;
-          const counts = new Map<string, number>();
-          for (const t of p.tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-          for (const t of counts.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-          const top = [...counts].sort((x, y) => y[1] - x[1]).slice(0, TERM_CANDIDATES);
-          tfs.push({ id: a.article_id, len: p.tokens.length || 1, tf: top });
+          const counts = new Map<string, [number, string]>();
+          for (const t of p.terms) {
+            const c = counts.get(t.key);
+            if (c) c[0]++;
+            else counts.set(t.key, [1, t.surface]);
+          }
+          for (const k of counts.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+          const top = [...counts]
+            .sort((x, y) => y[1][0] - x[1][0])
+            .slice(0, TERM_CANDIDATES)
+            .map(([k, [n, surface]]) => [k, n, surface] as [string, number, string]);
+          tfs.push({ id: a.article_id, len: p.terms.length || 1, tf: top });
           written++;
         }
       } catch (e) {
@@ -108,7 +115,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
     for (const d of tfs) {
       const scored = d.tf
         .filter(([t]) => (df.get(t) ?? 0) < Math.max(2, n * 0.5) || n < 4)
-        .map(([t, c]) => [t, (c / d.len) * Math.log((1 + n) / (1 + (df.get(t) ?? 0)) + 1)] as const)
+        .map(([t, c, surface]) => [surface, (c / d.len) * Math.log((1 + n) / (1 + (df.get(t) ?? 0)) + 1)] as const)
         .sort((x, y) => y[1] - x[1])
         .slice(0, TERMS_PER_ARTICLE);
       scored.forEach(([term, score], i) => writer.append('terms', { article_id: d.id, term, score: Math.round(score * 1e5) / 1e5, rank: i + 1 }));
