@@ -34,8 +34,8 @@ const CUE_REACH = 70;
 const NEG_REACH = 12;
 /** Clause boundaries a cue does not reach across. */
 const CLAUSE_BREAK = /[.!?؟؛;:،,\n]/;
-/** A demand word this far before a `demanded` cue (normalised characters, same clause) makes it a demand. */
-const DEMAND_REACH = 12;
+/** A demand word at most this many words before a `demanded` cue (same clause) makes it a demand («دعت الحكومة إلى رفع»). */
+const DEMAND_GAP_WORDS = 2;
 /** Words between an SOV marker and its target: the marker's object follows it («از طرح ایران حمایت کرد»). */
 const MARKER_GAP_WORDS = 3;
 /** Words a `genitive` cue may skip before its target («جنایات وحشیانه رژیم», «جرائم ارتكبها النظام»). */
@@ -342,7 +342,8 @@ function scoreStances(
   const rules = stanceRules(lex);
   const nonStance = rules.nonStance.match(nz, { langs });
   const hidden = (h: { nStart: number; nEnd: number }) => nonStance.some((x) => x.nStart <= h.nStart && h.nEnd <= x.nEnd);
-  targets = targets.filter((t) => !hidden(t));
+  // A target overlapping the phrase is its object too: «بخرق العقوبات الأمريكية».
+  targets = targets.filter((t) => !nonStance.some((x) => x.nStart < t.nEnd && t.nStart < x.nEnd));
   if (!targets.length) return [];
   // A cue inside a name is part of the name: «التعاون» in «مجلس التعاون» is not cooperation.
   const cues = lex.cueMatcher
@@ -368,7 +369,12 @@ function scoreStances(
     const negated = negs.some((n) => n.nEnd <= cue.nStart && cue.nStart - n.nEnd <= NEG_REACH && !clauseBetween(nz.norm, n.nEnd, cue.nStart));
     const demanded =
       def.demanded !== undefined &&
-      demands.some((m) => m.nEnd <= cue.nStart && cue.nStart - m.nEnd <= DEMAND_REACH && !clauseBetween(nz.norm, m.nEnd, cue.nStart));
+      demands.some(
+        (m) =>
+          m.nEnd <= cue.nStart &&
+          !clauseBetween(nz.norm, m.nEnd, cue.nStart) &&
+          nz.norm.slice(m.nEnd, cue.nStart).split(/\s+/).filter(Boolean).length <= DEMAND_GAP_WORDS
+      );
     const strength = demanded ? def.demanded! : def.strength;
     const value = def.polarity * strength * (negated ? -1 : 1);
     const reported = def.demanded !== undefined && !demanded;
