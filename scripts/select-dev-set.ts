@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '../src/lib/random';
 
 const { values } = parseArgs({
   options: {
@@ -14,18 +15,6 @@ const { values } = parseArgs({
     n: { type: 'string', default: '60' }
   }
 });
-
-/** mulberry32: a tiny, well-known seeded PRNG, so the draw is reproducible without dependencies. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const n = Number(values.n);
 for (const lang of ['fa', 'ar']) {
