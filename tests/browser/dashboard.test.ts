@@ -5,6 +5,7 @@
  * or fetch from outside the site.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -165,6 +166,16 @@ for (const ds of DATASETS) {
       noProblems();
     });
 
+    it('a compare bar leads to that country’s articles on that topic', async () => {
+      await open('compare/');
+      const target = await findPoint(w.page, 'compare-topics', 'max');
+      const { url, count } = await clickThrough(w.page, target);
+      expect(url.searchParams.get('topic')).toBe(target.item.drill.topic);
+      expect(url.searchParams.get('countries')).toBe(target.item.drill.country);
+      expect(count).toBe(target.item.n);
+      noProblems();
+    });
+
     it('evidence sentences mark the cue as text, and the reader view shows the article right-to-left', async () => {
       await open('stance/');
       const cue = w.page.locator('[data-testid=evidence-list] mark.cue').first();
@@ -244,3 +255,26 @@ for (const ds of DATASETS) {
     });
   });
 }
+
+describe.skipIf(!hasChromium)('dashboard without data', () => {
+  let env: Env;
+  beforeAll(async () => {
+    const empty = join(tmpdir(), `engagement-monitor-nodata-${process.pid}`);
+    mkdirSync(empty, { recursive: true });
+    env = await startEnv(empty);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('says the data could not be loaded instead of showing blank charts', async () => {
+    const w = await watchedPage(env);
+    await w.page.goto(env.server.url + 'trends/');
+    await settle(w.page);
+    expect(await w.page.getAttribute('[data-app-state]', 'data-app-state')).toBe('error');
+    expect(await w.page.textContent('[data-testid=load-error]')).toMatch(/could not be loaded/);
+    // The only problems are the missing files themselves; no uncaught exception.
+    expect(w.problems.filter((p) => !/404|Failed to load resource/.test(p))).toEqual([]);
+    expect(w.problems.length).toBeGreaterThan(0);
+  });
+});

@@ -219,17 +219,16 @@ export async function findPoint(page: Page, chartId: string, pick: 'max' | 'firs
       const s = opt.series[b.si];
       let px: number[];
       if (s.type === 'heatmap') px = chart.convertToPixel({ seriesIndex: b.si }, (b.item.value as number[]).slice(0, 2));
-      else if (s.type === 'bar' && (opt as { yAxis?: { type?: string }[] }).yAxis?.[0]?.type === 'category') {
-        // Horizontal bars: category on y. Aim at the middle of the bar, not its tip.
-        const v = Number(b.item.value);
-        const tip = chart.convertToPixel({ seriesIndex: b.si }, [v, b.di]);
-        const base = chart.convertToPixel({ seriesIndex: b.si }, [0, b.di]);
-        px = [(tip[0] + base[0]) / 2, tip[1]];
-      } else if (s.type === 'bar') {
-        const v = Number(b.item.value);
-        const tip = chart.convertToPixel({ seriesIndex: b.si }, [b.di, v]);
-        const base = chart.convertToPixel({ seriesIndex: b.si }, [b.di, 0]);
-        px = [tip[0], (tip[1] + base[1]) / 2];
+      else if (s.type === 'bar') {
+        // Grouped and stacked bars sit off the category centre: ask the series for the rectangle it drew.
+        type List = { getItemLayout(i: number): { x: number; y: number; width: number; height: number }; indexOfRawIndex(i: number): number };
+        const list = (chart as unknown as { getModel(): { getSeriesByIndex(i: number): { getData(): List } } })
+          .getModel()
+          .getSeriesByIndex(b.si)
+          .getData();
+        // A zoom window filters the list, so the option's index must be mapped to the list's own index.
+        const layout = list.getItemLayout(list.indexOfRawIndex(b.di));
+        px = [layout.x + layout.width / 2, layout.y + layout.height / 2];
       } else px = chart.convertToPixel({ seriesIndex: b.si }, [b.di, b.item.value]);
       const box = el.getBoundingClientRect();
       return { x: box.left + px[0], y: box.top + px[1], item: b.item };

@@ -70,6 +70,9 @@ export interface CompareInputRow {
   label: string;
   a: number;
   b: number;
+  /** Articles behind each bar (shown on hover, checked by tests). */
+  na?: number;
+  nb?: number;
   drill: Drill;
 }
 
@@ -88,14 +91,14 @@ export function compareBarsOption(
   b: CompareSide,
   o: BarOptions
 ): EChartsOption {
-  const side = (s: CompareSide, pick: (r: CompareInputRow) => number, color: string) => ({
+  const side = (s: CompareSide, pick: (r: CompareInputRow) => number, count: (r: CompareInputRow) => number | undefined, color: string) => ({
     type: 'bar' as const,
     id: `compare|${s.code}`,
     name: s.label,
     color,
     barMaxWidth: 16,
     label: { show: true, position: 'right' as const, fontSize: 10, formatter: ((p: { value: unknown }) => fmt(o.format)(p.value)) as never },
-    data: rows.map((r) => ({ value: pick(r), drill: { ...r.drill, country: s.code } }))
+    data: rows.map((r) => ({ value: pick(r), n: count(r), drill: { ...r.drill, country: s.code } }))
   });
   return {
     animation: false,
@@ -115,7 +118,7 @@ export function compareBarsOption(
       data: rows.map((r) => r.label),
       axisLabel: { width: 170, overflow: 'truncate', interval: 0 }
     },
-    series: [side(a, (r) => r.a, '#0072B2'), side(b, (r) => r.b, '#E69F00')]
+    series: [side(a, (r) => r.a, (r) => r.na, '#0072B2'), side(b, (r) => r.b, (r) => r.nb, '#E69F00')]
   } as EChartsOption;
 }
 
