@@ -11,6 +11,7 @@ const { values } = parseArgs({
     input: { type: 'string', short: 'i', default: 'seeds' },
     out: { type: 'string', short: 'o', default: 'static/data' },
     quiet: { type: 'boolean', short: 'q', default: false },
+    workers: { type: 'string', short: 'w' },
     help: { type: 'boolean', short: 'h', default: false }
   }
 });
@@ -19,6 +20,7 @@ if (values.help) {
   console.log(`Usage: npm run preprocess -- [--input <folder|file>] [--out <folder>] [--quiet]
   --input  .txt folder (optional metadata.csv sidecar), .jsonl/.ndjson or .csv file, or a folder of them (default: seeds)
   --out    output folder for the Parquet tables, manifest.json and rejects.json (default: static/data)
+  --workers  worker threads (default: one per core; 1 = process in the main thread)
 The output folder is replaced only when the whole run succeeds.`);
   process.exit(0);
 }
@@ -37,6 +39,7 @@ try {
   const s = await runPipeline({
     input: values.input!,
     out: values.out!,
+    workers: values.workers === undefined ? undefined : Number(values.workers),
     onProgress: (p) => {
       if (bar) {
         bar.setTotal(p.done);
@@ -50,7 +53,7 @@ try {
   bar?.stop();
   const m = s.manifest;
   const fmt = (o: Record<string, number>) => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
-  console.log(`\nPreprocessed ${values.input} → ${values.out} in ${(m.run_ms / 1000).toFixed(1)} s (${(s.bytes / 1e6 / (m.run_ms / 1000)).toFixed(2)} MB/s)`);
+  console.log(`\nPreprocessed ${values.input} → ${values.out} in ${(m.run_ms / 1000).toFixed(1)} s (${(s.bytes / 1e6 / (m.run_ms / 1000)).toFixed(2)} MB/s, ${s.workers} worker${s.workers > 1 ? 's' : ''})`);
   console.log(`  articles read      ${m.rows.articles + m.rejects}`);
   console.log(`  written            ${m.rows.articles}  (dated ${s.dated}, undated ${s.undated})`);
   console.log(`  rejected           ${m.rejects}  ${m.rejects ? `(${fmt(m.rejects_by_reason)}; see ${values.out}/rejects.json)` : ''}`);

@@ -4,7 +4,7 @@
  * optional sidecar `metadata.csv` keyed by file name that supplies or overrides date/source/country/url for `.txt`.
  * Yields raw records or rejects; one bad file or line never stops the rest.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { RejectRow } from '../lib/schema';
@@ -151,10 +151,11 @@ function fromRecord(o: Record<string, unknown>, file: string, line: number): Inp
   };
 }
 
-function* readJsonl(text: string, file: string): Generator<InputItem> {
+function* readJsonl(text: string, file: string, lineOffset = 0): Generator<InputItem> {
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i].trim();
+  for (let li = 0; li < lines.length; li++) {
+    const l = lines[li].trim();
+    const i = li + lineOffset;
     if (!l) continue;
     let o: unknown;
     try {
@@ -168,6 +169,54 @@ function* readJsonl(text: string, file: string): Generator<InputItem> {
       continue;
     }
     yield fromRecord(o as Record<string, unknown>, file, i + 1);
+  }
+}
+
+/** JSONL files above this size are streamed line by line (UTF-8 only) instead of decoded whole. */
+export const STREAM_JSONL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Streams a large UTF-8 JSONL file in 4 MiB chunks, so a million-article file never sits in memory (nor hits V8's
+ * string size limit). A line that is not valid UTF-8 is rejected on its own.
+ */
+function* readJsonlStream(path: string, file: string): Generator<InputItem> {
+  const fd = openSync(path, 'r');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
+  let carry: Buffer = Buffer.alloc(0);
+  let lineNo = 0;
+  let first = true;
+  const handle = function* (bytes: Buffer): Generator<InputItem> {
+    lineNo++;
+    if (first) {
+      first = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    }
+    let line: string;
+    try {
+      line = utf8.decode(bytes).trim();
+    } catch {
+      yield reject(file, lineNo, null, 'undecodable', `line ${lineNo}: not UTF-8`);
+      return;
+    }
+    if (line) yield* readJsonl(line, file, lineNo - 1);
+  };
+  try {
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      let buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+        yield* handle(buf.subarray(start, nl));
+        start = nl + 1;
+      }
+      carry = Buffer.from(buf.subarray(start));
+      buf = carry;
+    }
+    if (carry.length) yield* handle(carry);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -193,7 +242,8 @@ function* readCsv(text: string, file: string): Generator<InputItem> {
 }
 
 /** All articles and rejects under `root` (a folder or one file), in a stable order. */
-export function* readInput(root: string): Generator<InputItem> {
+export function* readInput(root: string, opts: { streamJsonlBytes?: number } = {}): Generator<InputItem> {
+  const streamAbove = opts.streamJsonlBytes ?? STREAM_JSONL_BYTES;
   const files = listFiles(root);
   const rootDir = statSync(root).isDirectory() ? root : join(root, '..');
   const sidecar = statSync(root).isDirectory() ? loadSidecar(root) : new Map<string, Meta>();
@@ -203,6 +253,10 @@ export function* readInput(root: string): Generator<InputItem> {
     if (basename(path) === SIDECAR && statSync(root).isDirectory()) continue;
     if (!TEXT_EXT.has(ext) && !JSONL_EXT.has(ext) && !CSV_EXT.has(ext)) {
       yield reject(rel, null, null, 'unsupported', `unsupported file type "${ext || '(none)'}" (expected .txt, .jsonl, .ndjson, .csv)`);
+      continue;
+    }
+    if (JSONL_EXT.has(ext) && statSync(path).size > streamAbove) {
+      yield* readJsonlStream(path, rel);
       continue;
     }
     let buf: Buffer;

@@ -2,7 +2,8 @@
  * Writes the tables to Parquet with native DuckDB, into a temporary folder that replaces the output folder only
  * once everything is written: a failed run never leaves half-written output behind.
  */
-import { mkdirSync, renameSync, rmSync, existsSync, writeFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, existsSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve, basename } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { COLUMNS, PARQUET_FILES, SQL_TYPES, TABLES, type TableName } from '../lib/schema';
@@ -30,25 +31,78 @@ function stagingType(t: string): string {
   return t === 'DATE' ? 'VARCHAR' : t;
 }
 
+/** Rows are staged in a disk-backed DuckDB database with this memory limit: big runs spill, RSS stays flat. */
+const STAGING_MEMORY = '512MB';
+
 export class TableWriter {
   private constructor(
+    private readonly db: DuckDBInstance,
     private readonly conn: DuckDBConnection,
-    private readonly appenders: Map<TableName, DuckDBAppender>,
-    private readonly counts: Record<TableName, number>
+    private readonly appenders: Map<TableName | 'term_cands', DuckDBAppender>,
+    private readonly counts: Record<TableName, number>,
+    private readonly stageDir: string
   ) {}
 
   static async open(): Promise<TableWriter> {
-    const db = await DuckDBInstance.create(':memory:');
+    const stageDir = mkdtempSync(join(tmpdir(), 'em-stage-'));
+    const db = await DuckDBInstance.create(join(stageDir, 'stage.duckdb'), {
+      memory_limit: STAGING_MEMORY,
+      temp_directory: join(stageDir, 'spill'),
+      preserve_insertion_order: 'false'
+    });
     const conn = await db.connect();
-    const appenders = new Map<TableName, DuckDBAppender>();
+    const appenders = new Map<TableName | 'term_cands', DuckDBAppender>();
     const counts = {} as Record<TableName, number>;
     for (const t of Object.keys(TABLES) as TableName[]) {
       const cols = COLUMNS[t].map((c) => `${quoteIdent(c)} ${stagingType(SQL_TYPES[t][c])}`).join(', ');
       await conn.run(`CREATE TABLE ${quoteIdent(t)} (${cols})`);
-      appenders.set(t, await conn.createAppender(t));
+      if (t !== 'terms') appenders.set(t, await conn.createAppender(t));
       counts[t] = 0;
     }
-    return new TableWriter(conn, appenders, counts);
+    await conn.run('CREATE TABLE term_cands (article_id VARCHAR, key VARCHAR, n INTEGER, surface VARCHAR, len INTEGER)');
+    appenders.set('term_cands', await conn.createAppender('term_cands'));
+    return new TableWriter(db, conn, appenders, counts, stageDir);
+  }
+
+  /** One candidate word of an article for the distinctive-terms table (scored at the end, when df is known). */
+  appendTermCandidate(articleId: string, key: string, n: number, surface: string, len: number): void {
+    const a = this.appenders.get('term_cands')!;
+    a.appendVarchar(articleId);
+    a.appendVarchar(key);
+    a.appendInteger(n);
+    a.appendVarchar(surface);
+    a.appendInteger(len);
+    a.endRow();
+  }
+
+  /**
+   * TF-IDF over the whole run: tf = count / article length, idf = ln((1 + N) / (1 + df) + 1); words in more than half
+   * of the articles are not distinctive. Keeps the top `perArticle` per article.
+   */
+  async finishTerms(df: Map<string, number>, nArticles: number, perArticle: number): Promise<void> {
+    this.appenders.get('term_cands')!.closeSync();
+    this.appenders.delete('term_cands');
+    await this.conn.run('CREATE TABLE term_df (key VARCHAR, df INTEGER)');
+    const a = await this.conn.createAppender('term_df');
+    for (const [k, v] of df) {
+      a.appendVarchar(k);
+      a.appendInteger(v);
+      a.endRow();
+    }
+    a.closeSync();
+    const n = Math.max(0, Math.floor(nArticles));
+    const maxDf = n < 4 ? Number.MAX_SAFE_INTEGER : Math.max(2, n * 0.5);
+    await this.conn.run(`
+      INSERT INTO terms
+      SELECT article_id, surface AS term, round(score, 5) AS score, rank FROM (
+        SELECT c.article_id, c.surface, (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) AS score,
+               row_number() OVER (PARTITION BY c.article_id ORDER BY (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) DESC, c.key) AS rank
+        FROM term_cands c JOIN term_df d USING (key)
+        WHERE d.df < ${maxDf}
+      ) WHERE rank <= ${Math.floor(perArticle)}`);
+    const r = await this.conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM terms');
+    this.counts.terms = Number(r.getRows()[0][0]);
+    await this.conn.run('DROP TABLE term_cands; DROP TABLE term_df');
   }
 
   append<T extends TableName>(table: T, row: object): void {
@@ -86,7 +140,12 @@ export class TableWriter {
   }
 
   close(): void {
-    this.conn.closeSync();
+    try {
+      this.conn.closeSync();
+      this.db.closeSync();
+    } finally {
+      rmSync(this.stageDir, { recursive: true, force: true });
+    }
   }
 }
 

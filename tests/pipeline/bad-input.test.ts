@@ -104,3 +104,22 @@ describe('a failed run', () => {
     expect(existsSync(join(out, 'articles.parquet'))).toBe(true);
   });
 });
+
+describe('streamed JSONL (large files)', () => {
+  it('reads the same articles and line numbers as the whole-file path, and rejects a non-UTF-8 line alone', async () => {
+    const { readInput } = await import('../../src/pipeline/input');
+    const dir = mkdtempSync(join(tmpdir(), 'em-stream-'));
+    const lines = [
+      JSON.stringify({ id: 's1', text: 'متن یک' }),
+      '',
+      JSON.stringify({ id: 's2', text: 'متن دو' })
+    ];
+    const good = Buffer.from(`\ufeff${lines.join('\n')}\n`);
+    const bad = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    writeFileSync(join(dir, 'a.jsonl'), Buffer.concat([good, bad, Buffer.from(`\n${JSON.stringify({ id: 's3', text: 'آخر' })}`)]));
+    const streamed = [...readInput(join(dir, 'a.jsonl'), { streamJsonlBytes: 0 })];
+    const summary = streamed.map((x) => (x.kind === 'article' ? `${x.article.input_id}@${x.article.input_line}` : `${x.reject.reason}@${x.reject.input_line}`));
+    expect(summary).toEqual(['s1@1', 's2@3', 'undecodable@4', 's3@5']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
