@@ -40,3 +40,20 @@ describe('segment', () => {
     expect(segs[0].on.m).toBeNull();
   });
 });
+
+import { cueWindow } from '../../src/lib/components/highlight';
+describe('cueWindow', () => {
+  it('keeps short sentences whole', () => {
+    expect(cueWindow('کوتاه است', 0, 0, 5)).toEqual({ text: 'کوتاه است', offset: 0, cutBefore: false, cutAfter: false });
+  });
+  it('cuts a long sentence around the cue, on word boundaries, and the cue still lines up', () => {
+    const words = Array.from({ length: 200 }, (_, i) => `w${i}`);
+    const sentence = words.join(' ');
+    const cs = sentence.indexOf('w150');
+    const w = cueWindow(sentence, 1000, 1000 + cs, 1000 + cs + 4, 100);
+    expect(w.text.length).toBeLessThanOrEqual(100);
+    expect(w.cutBefore && w.cutAfter).toBe(true);
+    expect(w.text.slice(cs - w.offset, cs - w.offset + 4)).toBe('w150');
+    expect(w.text.startsWith('w')).toBe(true);
+  });
+});

@@ -70,3 +70,29 @@ export function segment<L extends Record<string, unknown>>(
   if (out.length === 0) out.push({ start: 0, text, on: Object.fromEntries(names.map((n) => [n, null])) as Segment<L>['on'] });
   return out;
 }
+
+/**
+ * A window of at most `max` characters of `sentence` around the cue, for sentences the splitter left paragraph-long.
+ * Returns the kept text, its offset in the sentence, and whether text was cut before/after.
+ */
+export function cueWindow(
+  sentence: string,
+  sentenceStart: number,
+  cueStart: number,
+  cueEnd: number,
+  max = 360
+): { text: string; offset: number; cutBefore: boolean; cutAfter: boolean } {
+  if (sentence.length <= max) return { text: sentence, offset: 0, cutBefore: false, cutAfter: false };
+  const cs = cueStart - sentenceStart;
+  const ce = cueEnd - sentenceStart;
+  const centre = cs >= 0 && ce <= sentence.length && cs < ce ? Math.floor((cs + ce) / 2) : 0;
+  let from = Math.max(0, centre - Math.floor(max / 2));
+  const to = Math.min(sentence.length, from + max);
+  from = Math.max(0, to - max);
+  // Snap to word boundaries so no word is shown half.
+  const a = from > 0 ? sentence.indexOf(' ', from) : 0;
+  const b = to < sentence.length ? sentence.lastIndexOf(' ', to) : sentence.length;
+  const start = a >= 0 && a < centre ? a + (from > 0 ? 1 : 0) : from;
+  const end = b > centre ? b : to;
+  return { text: sentence.slice(start, end), offset: start, cutBefore: start > 0, cutAfter: end < sentence.length };
+}
