@@ -24,6 +24,11 @@ export interface Processed {
 }
 
 const TITLE_MAX = 220;
+/**
+ * Only dates in the lead (title, dateline, first paragraph) estimate publication: further down, dates are background
+ * («born 9 July 2015», «the 1988 ceasefire»). On the dev set, body dates gave 16 wrong dates and no right one.
+ */
+export const LEAD_CHARS = 600;
 
 /** Ids from .txt file names: the file name without extension (`000_e7dc781b4673e109`), stable across runs. */
 export function articleIdFor(raw: RawArticle, contentHash: string): string {
@@ -116,7 +121,7 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
   if (meta) [date, date_precision, date_origin, date_evidence] = [meta.date, meta.precision, 'metadata', raw.date];
   else if (header) [date, date_precision, date_origin, date_evidence] = [header.date, header.precision, 'header', `date ${raw.header_date}`];
   else {
-    const picked = pickPublicationDate(extractDates(text));
+    const picked = pickPublicationDate(extractDates(text).filter((c) => c.start < LEAD_CHARS));
     if (picked) [date, date_precision, date_origin, date_evidence] = [picked.date, picked.precision, 'text', picked.evidence];
   }
 
