@@ -28,11 +28,11 @@ The output folder is replaced only when the whole run succeeds.`);
 const tty = process.stderr.isTTY && !values.quiet;
 const bar = tty
   ? new cliProgress.SingleBar(
-      { format: 'preprocess {bar} {value} articles | {written} written | {rejected} rejected | {mb} MB', hideCursor: true, etaBuffer: 50 },
+      { format: 'preprocess {bar} {percentage}% | {done} articles | {written} written | {rejected} rejected | {mb} MB | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
       cliProgress.Presets.shades_classic
     )
   : null;
-bar?.start(0, 0, { written: 0, rejected: 0, mb: '0.0' });
+bar?.start(1, 0, { done: 0, written: 0, rejected: 0, mb: '0.0' });
 let lastLog = Date.now();
 
 try {
@@ -42,15 +42,19 @@ try {
     workers: values.workers === undefined ? undefined : Number(values.workers),
     onProgress: (p) => {
       if (bar) {
-        bar.setTotal(p.done);
-        bar.update(p.done, { written: p.written, rejected: p.rejected, mb: (p.bytes / 1e6).toFixed(1) });
+        // Progress by bytes: the article count of a JSONL file is unknown until it has been read.
+        bar.setTotal(Math.max(1, p.totalBytes));
+        bar.update(Math.min(p.bytes, p.totalBytes), { done: p.done, written: p.written, rejected: p.rejected, mb: (p.bytes / 1e6).toFixed(1) });
       } else if (!values.quiet && Date.now() - lastLog > 5000) {
         lastLog = Date.now();
         console.error(`… ${p.done} read, ${p.written} written, ${p.rejected} rejected`);
       }
     }
   });
-  bar?.stop();
+  if (bar) {
+    bar.update(bar.getTotal());
+    bar.stop();
+  }
   const m = s.manifest;
   const fmt = (o: Record<string, number>) => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
   console.log(`\nPreprocessed ${values.input} → ${values.out} in ${(m.run_ms / 1000).toFixed(1)} s (${(s.bytes / 1e6 / (m.run_ms / 1000)).toFixed(2)} MB/s, ${s.workers} worker${s.workers > 1 ? 's' : ''})`);

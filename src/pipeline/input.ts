@@ -106,7 +106,7 @@ function loadSidecar(dir: string): Map<string, Meta> {
   return m;
 }
 
-function listFiles(root: string): string[] {
+export function listFiles(root: string): string[] {
   const st = statSync(root);
   if (st.isFile()) return [root];
   const out: string[] = [];
@@ -239,6 +239,11 @@ function* readCsv(text: string, file: string): Generator<InputItem> {
     return;
   }
   for (let i = 0; i < rows.length; i++) yield fromRecord(rows[i], file, i + 2);
+}
+
+/** Total size in bytes of the input files under `root` (for progress). */
+export function inputBytes(root: string): number {
+  return listFiles(root).reduce((a, f) => a + statSync(f).size, 0);
 }
 
 /** All articles and rejects under `root` (a folder or one file), in a stable order. */

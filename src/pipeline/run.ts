@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { MANIFEST_FILE, PARQUET_FILES, REJECTS_FILE, SCHEMA_VERSION, type Manifest, type RejectRow, type TableName } from '../lib/schema';
-import { readInput, type RawArticle } from './input';
+import { inputBytes, readInput, type RawArticle } from './input';
 import { loadLexicons, type Lexicons } from './load-lexicons';
 import type { WorkerRequest, WorkerResponse, WorkerResult } from './worker';
 import { processBatch } from './worker';
@@ -23,7 +23,8 @@ export interface RunOptions {
   lexicons?: Lexicons;
   /** Worker threads; default one per core (max 8); 0 or 1 processes in this thread. */
   workers?: number;
-  onProgress?: (p: { done: number; written: number; rejected: number; bytes: number }) => void;
+  /** `bytes` of article text read so far; `totalBytes` is the size of the input files (an upper bound). */
+  onProgress?: (p: { done: number; written: number; rejected: number; bytes: number; totalBytes: number }) => void;
 }
 
 export interface RunSummary {
@@ -97,6 +98,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
   let bytes = 0;
   let done = 0;
   let written = 0;
+  const totalBytes = opts.onProgress ? inputBytes(opts.input) : 0;
   try {
     writer = await TableWriter.open();
     const w = writer;
@@ -108,7 +110,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
       const p = r.p;
       const a = p.article;
       const dupId = byId.get(a.article_id);
-      const dupHash = byHash.get(a.content_hash);
+      // The same wire story in two outlets is two publications; only a repeat within one outlet is a duplicate.
+      const dupKey = `${a.source_id ?? ''}\u0000${a.content_hash}`;
+      const dupHash = byHash.get(dupKey);
       if (dupId !== undefined || dupHash !== undefined) {
         rejects.push({
           input_file: raw.input_file,
@@ -120,7 +124,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
         return;
       }
       byId.set(a.article_id, `${raw.input_file}${raw.input_line ? `:${raw.input_line}` : ''}`);
-      byHash.set(a.content_hash, a.article_id);
+      byHash.set(dupKey, a.article_id);
       w.append('articles', a);
       for (const row of p.mentions) w.append('mentions', row);
       for (const row of p.topics) w.append('topics', row);
@@ -153,7 +157,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
         if (item.kind === 'reject') rejects.push(item.reject);
         else apply(item.raw, rs[k++]);
       }
-      opts.onProgress?.({ done, written, rejected: rejects.length, bytes });
+      opts.onProgress?.({ done, written, rejected: rejects.length, bytes, totalBytes });
     };
     let batch: Item[] = [];
     const submit = async () => {
