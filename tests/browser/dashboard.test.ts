@@ -8,11 +8,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { startStaticServer, type StaticServer } from '../helpers/static-server';
 import {
   chartInfo,
+  CHROMIUM,
   clickThrough,
   CORPUS,
+  ensureBuild,
   ensureData,
+  LAUNCH_ARGS,
   findPoint,
   ROOT,
   settle,
@@ -276,5 +281,32 @@ describe.skipIf(!hasChromium)('dashboard without data', () => {
     // The only problems are the missing files themselves; no uncaught exception.
     expect(w.problems.filter((p) => !/404|Failed to load resource/.test(p))).toEqual([]);
     expect(w.problems.length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!hasChromium)('dashboard served from a subpath', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    const data = ensureData('seeds', join(ROOT, 'seeds'));
+    server = await startStaticServer({ root: ensureBuild(), dataDir: data, prefix: '/some/sub/path/' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loads its code and data relative to where it is served, and navigates within it', async () => {
+    const w = await watchedPage({ server, browser, close: async () => {} });
+    await w.page.goto(server.url + 'stance/');
+    await settle(w.page);
+    expect(await w.page.getAttribute('[data-app-state]', 'data-app-state')).toBe('ready');
+    await w.page.click('nav a[href$="comentions/"]');
+    await w.page.waitForURL((u) => u.pathname === '/some/sub/path/comentions/');
+    await settle(w.page);
+    expect((await chartInfo(w.page)).map((c) => c.state)).toEqual(['ready']);
+    expect(w.problems).toEqual([]);
+    expect(server.requests.every((r) => r.path.startsWith('/some/sub/path/'))).toBe(true);
   });
 });
