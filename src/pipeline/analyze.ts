@@ -21,7 +21,7 @@
 import type { EntityKind, Lang, MentionRow, StanceLabel, StanceRow, TopicRow } from '../lib/schema';
 import type { CueDef, Lexicons, TopicHitPayload } from './load-lexicons';
 import { PhraseMatcher, type AliasLang, type Hit } from './matcher';
-import { normalizeForMatch, normalizeTerm, type Normalized } from './normalize';
+import { normalizeForMatch, type Normalized } from './normalize';
 import { sentenceAt, splitSentences, type Span } from './sentences';
 
 /** A topic is present when its hits add up to this weight (one strong term, or several weak ones). */
@@ -40,40 +40,12 @@ const DEMAND_GAP_WORDS = 2;
 const MARKER_GAP_WORDS = 3;
 /** Words a `genitive` cue may skip before its target («جنایات وحشیانه رژیم», «جرائم ارتكبها النظام»). */
 const GENITIVE_GAP_WORDS = 1;
-
-/** Cue fields beyond the validated core; all optional. */
-interface CueExtra {
-  /** Strength when a demand word precedes the cue; `strength` then applies to a mere report. */
-  demanded?: number;
-  /** Crimes/attacks OF X: the target must follow at once. */
-  genitive?: boolean;
-}
-type StanceCue = CueDef & CueExtra;
-
-interface StanceRules {
-  nonStance: PhraseMatcher<string>;
-  demand: PhraseMatcher<string>;
-  victimPreps: Set<string>;
-}
-/** Per-language word lists; other keys (`_note`) are comments. */
-type LangLists = Partial<Record<AliasLang, string[]>>;
-const ALIAS_LANGS: AliasLang[] = ['fa', 'ar', 'en'];
-const rulesCache = new WeakMap<Lexicons, StanceRules>();
-/** The stance rules' word lists (stance-cues.json), compiled once per lexicon. */
-function stanceRules(lex: Lexicons): StanceRules {
-  let r = rulesCache.get(lex);
-  if (r) return r;
-  const raw = lex.raw.cues as unknown as { non_stance?: LangLists; demand_markers?: LangLists; victim_prepositions?: LangLists };
-  const specs = (lists: LangLists | undefined) =>
-    ALIAS_LANGS.flatMap((lang) => (lists?.[lang] ?? []).map((p) => ({ alias: p, lang, payload: p })));
-  r = {
-    nonStance: new PhraseMatcher(specs(raw.non_stance)),
-    demand: new PhraseMatcher(specs(raw.demand_markers)),
-    victimPreps: new Set(ALIAS_LANGS.flatMap((l) => raw.victim_prepositions?.[l] ?? []).map((p) => normalizeTerm(p)))
-  };
-  rulesCache.set(lex, r);
-  return r;
-}
+/** Words between a `verb_first` verb and an actor that is its subject («استنكرت مملكة البحرين», «أدانت وزارة خارجية قطر»). */
+const SUBJECT_GAP_WORDS = 2;
+/** How far (normalised characters) a distancing marker's claim reaches within its sentence or clause. */
+const DISTANCE_REACH = 160;
+/** Words between a counter word and the target it governs («لقتال تنظيم داعش», «للتصدي لأي اعتداء من الحوثيين» is too far). */
+const COUNTER_GAP_WORDS = 2;
 
 export interface Target {
   kind: 'topic' | 'entity';
@@ -249,9 +221,48 @@ interface Contribution {
   sentence: number;
 }
 
-function clauseBetween(norm: string, a: number, b: number): boolean {
+function clauseBetween(norm: string, a: number, b: number, openers: readonly Span[] = []): boolean {
   if (b <= a) return false;
-  return CLAUSE_BREAK.test(norm.slice(a, b));
+  return CLAUSE_BREAK.test(norm.slice(a, b)) || openers.some((o) => a <= o.start && o.start < b);
+}
+
+const wordsIn = (s: string) => s.split(/\s+/).filter(Boolean);
+
+/** What `attachCue` needs beyond the cue and its sentence: the rule lists' hits in this text. */
+export interface AttachContext {
+  /** Normalised words a `genitive` cue does not reach over. */
+  victimPreps?: ReadonlySet<string>;
+  /** Speech verbs opening a new clause («وقال»), as normalised spans. */
+  openers?: readonly Span[];
+}
+
+/**
+ * «بالبحرين», «للأمم المتحدة», «لإيران»: a proclitic preposition marks the word as an object, not a subject. («لبنان»,
+ * «بريطانيا» begin with the same letters, so only ب/ل before «ال» or a hamza-alef counts.)
+ */
+const OBJECT_PROCLITIC = /^[وف]?(?:بال|لل|[بل][إأآا])/;
+
+/**
+ * A `verb_first` cue's nearest following target is its subject when it is an actor right after the verb
+ * («استنكرت مملكة البحرين تصريحات…»): the cue then governs the next target of its clause, the object or the object's
+ * owner, and none when there is none. The subject's conjuncts («أدانت السعودية والإمارات…») are subjects too.
+ */
+function skipSubject(cue: Hit<CueDef>, subject: Target, targets: Target[], nz: Normalized, ctx: AttachContext, allowed: (t: Target) => boolean): Target | null | undefined {
+  if (subject.kind !== 'entity' || subject.nStart < cue.nEnd) return undefined;
+  if (wordsIn(nz.norm.slice(cue.nEnd, subject.nStart)).length > SUBJECT_GAP_WORDS) return undefined;
+  if (OBJECT_PROCLITIC.test(nz.norm.slice(subject.nStart, subject.nEnd))) return undefined;
+  let last = subject;
+  for (const t of targets) {
+    if (t.nStart < last.nEnd || t === subject) continue;
+    const gap = nz.norm.slice(last.nEnd, t.nStart).trim();
+    if (t.kind === 'entity' && (gap === 'و' || (gap === '' && nz.norm[t.nStart] === 'و'))) {
+      last = t;
+      continue;
+    }
+    if (!allowed(t) || clauseBetween(nz.norm, cue.nEnd, t.nStart, ctx.openers)) return null;
+    return t.nStart - last.nEnd <= CUE_REACH ? t : null;
+  }
+  return null;
 }
 
 /** The target a cue governs, or null. */
@@ -260,9 +271,10 @@ export function attachCue(
   targets: Target[],
   nz: Normalized,
   sentence: Span | undefined,
-  victimPreps: ReadonlySet<string> = new Set()
+  ctx: AttachContext = {}
 ): Target | null {
-  const def = cue.payload as StanceCue;
+  const def = cue.payload;
+  const victimPreps = ctx.victimPreps ?? new Set<string>();
   const allowed = (t: Target) =>
     !def.targets || def.targets.includes(t.kind === 'topic' ? 'topic' : (t.entityKind as string)) || def.targets.includes(t.id);
   const sStart = sentence ? nz.map.findIndex((o) => o >= sentence.start) : 0;
@@ -270,10 +282,13 @@ export function attachCue(
     const marker = ` ${def.marker} `;
     const lo = Math.max(sStart, 0);
     const at = nz.norm.lastIndexOf(marker, cue.nStart);
-    if (at >= lo) {
+    // The marker may open the sentence («با این حال …»): its leading space is then the sentence break before it.
+    if (at >= lo - 1) {
       const t = targets.find((t) => t.nStart >= at && t.nEnd <= cue.nStart && allowed(t));
-      // «با این حال … موافقت کرد»: a target far behind the marker is not its object.
-      if (t && nz.norm.slice(at + marker.length, t.nStart).split(/\s+/).filter(Boolean).length <= MARKER_GAP_WORDS) return t;
+      if (t && wordsIn(nz.norm.slice(at + marker.length, t.nStart)).length <= MARKER_GAP_WORDS) return t;
+      // The verb's object follows its marker in the same clause («با این حال … موافقت کرد»); when that object is not a
+      // target, a target further back is not the object either.
+      if (def.direction === 'before' && !clauseBetween(nz.norm, at + 1, cue.nStart, ctx.openers)) return null;
     }
   }
   let best: Target | null = null;
@@ -288,15 +303,15 @@ export function attachCue(
     } else if (t.nStart >= cue.nEnd) {
       if (def.direction === 'before') continue;
       d = t.nStart - cue.nEnd;
-      if (clauseBetween(nz.norm, cue.nEnd, t.nStart)) continue;
+      if (clauseBetween(nz.norm, cue.nEnd, t.nStart, ctx.openers)) continue;
       if (def.genitive) {
-        const gap = nz.norm.slice(cue.nEnd, t.nStart).split(/\s+/).filter(Boolean);
+        const gap = wordsIn(nz.norm.slice(cue.nEnd, t.nStart));
         if (gap.length > GENITIVE_GAP_WORDS || gap.some((w) => victimPreps.has(w))) continue;
       }
     } else {
       if (def.direction === 'after' || def.genitive) continue;
       d = cue.nStart - t.nEnd;
-      if (clauseBetween(nz.norm, t.nEnd, cue.nStart)) continue;
+      if (clauseBetween(nz.norm, t.nEnd, cue.nStart, ctx.openers)) continue;
       d += 5; // at equal distance, prefer the target the cue points to
     }
     if (d <= CUE_REACH && d < bestD) {
@@ -304,7 +319,41 @@ export function attachCue(
       bestD = d;
     }
   }
+  if (best && def.verb_first) {
+    const next = skipSubject(cue, best, targets, nz, ctx, allowed);
+    if (next !== undefined) return next;
+  }
   return best;
+}
+
+/**
+ * «تدعم أي جهود للتصدي لداعش», «مبارزه با تروریسم»: a counter word governing the target (just before it, or opening the
+ * target's own phrase) on the cue's side of it makes the cue speak about the fight against the target. In «تحریم‌ها
+ * علیه ایران وضع کردیم» the counter word follows the target, so the cue still speaks about the sanctions.
+ */
+export function counterBetween(cue: Hit<CueDef>, t: Target, counters: readonly Span[], nz: Normalized): boolean {
+  return counters.some((c) => {
+    if (t.nStart >= cue.nEnd && c.start < cue.nEnd) return false;
+    if (t.nStart <= c.start && c.start < t.nEnd) return true;
+    return c.end <= t.nStart && !clauseBetween(nz.norm, c.end, t.nStart) && wordsIn(nz.norm.slice(c.end, t.nStart)).length <= COUNTER_GAP_WORDS;
+  });
+}
+
+/** Normalised spans a distancing marker puts in the outlet's quotation marks («زعم أن…», «… حسب وصفه»). */
+export function distancedSpans(nz: Normalized, after: readonly Hit<string>[], before: readonly Hit<string>[]): Span[] {
+  const out: Span[] = [];
+  for (const h of after) {
+    const rest = nz.norm.slice(h.nEnd, h.nEnd + DISTANCE_REACH);
+    const stop = rest.search(/[.!?؟\n]/);
+    out.push({ start: h.nStart, end: h.nEnd + (stop < 0 ? rest.length : stop) });
+  }
+  for (const h of before) {
+    const lead = nz.norm.slice(Math.max(0, h.nStart - DISTANCE_REACH), h.nStart);
+    let i = lead.length;
+    while (i > 0 && !CLAUSE_BREAK.test(lead[i - 1])) i--;
+    out.push({ start: h.nStart - (lead.length - i), end: h.nEnd });
+  }
+  return out;
 }
 
 /** «X و Y»: the targets coordinated with `t`, in the direction away from the cue. */
@@ -339,8 +388,7 @@ function scoreStances(
   entityHits: Hit<string>[]
 ): StanceRow[] {
   if (!targets.length) return [];
-  const rules = stanceRules(lex);
-  const nonStance = rules.nonStance.match(nz, { langs });
+  const nonStance = lex.nonStanceMatcher.match(nz, { langs });
   const hidden = (h: { nStart: number; nEnd: number }) => nonStance.some((x) => x.nStart <= h.nStart && h.nEnd <= x.nEnd);
   // A target overlapping the phrase is its object too: «بخرق العقوبات الأمريكية».
   targets = targets.filter((t) => !nonStance.some((x) => x.nStart < t.nEnd && t.nStart < x.nEnd));
@@ -351,15 +399,22 @@ function scoreStances(
     .filter((c) => !entityHits.some((h) => h.nStart <= c.nStart && c.nEnd <= h.nEnd && !(c.nStart === h.nStart && c.nEnd === h.nEnd)))
     .filter((c) => !hidden(c));
   if (!cues.length) return [];
-  const negs = lex.negatorMatcher.match(nz, { langs });
-  const demands = rules.demand.match(nz, { langs });
+  const spanOf = (h: Hit<string>): Span => ({ start: h.nStart, end: h.nEnd });
+  const ctx: AttachContext = { victimPreps: lex.victimPrepositions, openers: lex.clauseOpenerMatcher.match(nz, { langs }).map(spanOf) };
+  const counters = lex.counterMatcher.match(nz, { langs }).map(spanOf);
+  const distanced = distancedSpans(nz, lex.distancingAfterMatcher.match(nz, { langs }), lex.distancingBeforeMatcher.match(nz, { langs }));
+  // A negator inside a name is part of the name: «عدم» in «جنبش عدم تعهد» negates nothing.
+  const negs = lex.negatorMatcher.match(nz, { langs }).filter((n) => !entityHits.some((h) => h.nStart <= n.nStart && n.nEnd <= h.nEnd));
+  const demands = lex.demandMatcher.match(nz, { langs });
   const topicIds = new Set(targets.filter((t) => t.kind === 'topic').map((t) => t.id));
   const contrib = new Map<string, Contribution[]>();
   for (const cue of cues) {
-    const def = cue.payload as StanceCue;
+    const def = cue.payload;
+    // A claim the outlet distances itself from («ما أسماه مؤامرات», «به ادعای») is not evidence of a stance.
+    if (distanced.some((d) => d.start <= cue.nStart && cue.nStart < d.end)) continue;
     const si = sentOf(cue.start);
     const inSentence = targets.filter((x) => x.sentence === si);
-    let t = attachCue(cue, inSentence, nz, sentences[si], rules.victimPreps);
+    let t = attachCue(cue, inSentence, nz, sentences[si], ctx);
     // A topic-only cue («جنگ اقتصادی», «الإرهاب الاقتصادي») names its topic even where the sentence does not repeat it.
     if (!t && def.targets?.length && def.targets.every((x) => topicIds.has(x))) {
       const id = def.targets[0];
@@ -373,10 +428,15 @@ function scoreStances(
         (m) =>
           m.nEnd <= cue.nStart &&
           !clauseBetween(nz.norm, m.nEnd, cue.nStart) &&
-          nz.norm.slice(m.nEnd, cue.nStart).split(/\s+/).filter(Boolean).length <= DEMAND_GAP_WORDS
+          wordsIn(nz.norm.slice(m.nEnd, cue.nStart)).length <= DEMAND_GAP_WORDS
       );
     const strength = demanded ? def.demanded! : def.strength;
-    const value = def.polarity * strength * (negated ? -1 : 1);
+    let value = def.polarity * strength * (negated ? -1 : 1);
+    // Backing the fight against X opposes X; opposing the fight against X is not clearly backing X, so it is dropped.
+    if (counterBetween(cue, t, counters, nz)) {
+      if (def.polarity < 0) continue;
+      value = -value;
+    }
     const reported = def.demanded !== undefined && !demanded;
     for (const g of [t, ...conjuncts(t, cue, inSentence, nz)]) {
       const key = `${g.kind}\u0000${g.id}`;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { EntityKind } from '../lib/schema';
 import type { BoilerplateLexicon } from './clean';
 import { PhraseMatcher, type AliasLang, type AliasSpec } from './matcher';
+import { normalizeTerm } from './normalize';
 
 export interface EntityDef {
   id: string;
@@ -45,7 +46,31 @@ export interface CueDef {
   marker?: string;
   /** Restricts the cue to targets of these kinds ('topic', or entity kinds). */
   targets?: string[];
+  /** Strength when a demand word precedes the cue; `strength` then applies to a mere report. */
+  demanded?: number;
+  /** Crimes/attacks OF X: the target must follow at once. */
+  genitive?: boolean;
+  /** An Arabic verb (or verbal noun) whose subject may follow it: «استنكرت البحرين تصريحات X» → not Bahrain. */
+  verb_first?: boolean;
   note?: string;
+}
+
+/** Per-language phrase lists; other keys (`_note`) are comments. */
+export type LangLists = Partial<Record<AliasLang, string[]>> & { _note?: string };
+
+/** The stance rules' word lists in stance-cues.json beside the cues (see src/pipeline/analyze.ts). */
+export interface StanceRuleLists {
+  non_stance?: LangLists;
+  demand_markers?: LangLists;
+  victim_prepositions?: LangLists;
+  /** «لقتال», «مبارزه با»: a support cue reaching over one backs the fight against its target. */
+  counter_words?: LangLists;
+  /** «زعم», «به ادعای»: the rest of the sentence is a claim the outlet keeps its distance from. */
+  distancing_after?: LangLists;
+  /** «حسب وصفه»: the clause before it is a claim the outlet keeps its distance from. */
+  distancing_before?: LangLists;
+  /** «وقال», «وأضاف»: a speech verb opens a new clause, which a cue does not reach into. */
+  clause_openers?: LangLists;
 }
 
 export interface SourceDef {
@@ -61,7 +86,7 @@ export interface SourceDef {
 export interface RawLexicons {
   entities: { version: string; entities: EntityDef[] };
   topics: { version: string; topics: TopicDef[] };
-  cues: { version: string; negators: Partial<Record<AliasLang, string[]>>; cues: CueDef[] };
+  cues: { version: string; negators: Partial<Record<AliasLang, string[]>>; cues: CueDef[] } & StanceRuleLists;
   sources: { version: string; sources: SourceDef[] };
   boilerplate: { version: string; drop_lines: string[]; drop_after: string[]; strip_phrases: string[] };
   generic: { version: string; refs: { t: string; lang: AliasLang; kind: EntityKind }[] };
@@ -83,12 +108,22 @@ export interface Lexicons {
   cueMatcher: PhraseMatcher<CuePayload>;
   negatorMatcher: PhraseMatcher<string>;
   sourceMatcher: PhraseMatcher<string>;
+  /** Phrases hiding the cues and targets inside them (`نقض تحریم‌ها`). */
+  nonStanceMatcher: PhraseMatcher<string>;
+  demandMatcher: PhraseMatcher<string>;
+  /** Normalised words a `genitive` cue does not reach over. */
+  victimPrepositions: ReadonlySet<string>;
+  counterMatcher: PhraseMatcher<string>;
+  distancingAfterMatcher: PhraseMatcher<string>;
+  distancingBeforeMatcher: PhraseMatcher<string>;
+  clauseOpenerMatcher: PhraseMatcher<string>;
   /** Generic back-references («نهادهای بین‌المللی», «المفوضية» alone) → the entity kind they stand for. */
   genericMatcher: PhraseMatcher<EntityKind>;
   boilerplate: BoilerplateLexicon;
 }
 
 const LANGS: AliasLang[] = ['fa', 'ar', 'en'];
+const RULE_LISTS = ['non_stance', 'demand_markers', 'victim_prepositions', 'counter_words', 'distancing_after', 'distancing_before', 'clause_openers'] as const;
 const KINDS: EntityKind[] = ['state', 'un_body', 'regional', 'organisation', 'person', 'place'];
 
 function readJson<T>(name: string): T {
@@ -129,6 +164,20 @@ export function validateLexicons(raw: RawLexicons): void {
     if (!c.t || !LANGS.includes(c.lang) || (c.polarity !== 1 && c.polarity !== -1) || !(c.strength > 0 && c.strength <= 1))
       errs.push(`cue ${JSON.stringify(c)} is malformed`);
     if (!['after', 'before', 'either'].includes(c.direction)) errs.push(`cue ${c.t}: bad direction ${c.direction}`);
+    if (c.demanded !== undefined && !(c.demanded > 0 && c.demanded <= 1)) errs.push(`cue ${c.t}: bad demanded ${c.demanded}`);
+    for (const k of ['genitive', 'verb_first'] as const)
+      if (c[k] !== undefined && typeof c[k] !== 'boolean') errs.push(`cue ${c.t}: ${k} must be true or false`);
+  }
+  for (const k of RULE_LISTS) {
+    const lists = raw.cues[k];
+    if (lists === undefined) continue;
+    if (typeof lists !== 'object' || lists === null) errs.push(`stance-cues ${k}: not an object`);
+    else
+      for (const [l, ps] of Object.entries(lists)) {
+        if (l === '_note') continue;
+        if (!LANGS.includes(l as AliasLang)) errs.push(`stance-cues ${k}: unknown language ${l}`);
+        else if (!Array.isArray(ps) || ps.some((p) => typeof p !== 'string' || !p.trim())) errs.push(`stance-cues ${k}.${l}: not a list of phrases`);
+      }
   }
   for (const k of ['drop_lines', 'drop_after', 'strip_phrases'] as const)
     for (const p of raw.boilerplate[k] ?? []) {
@@ -164,6 +213,8 @@ export function compileLexicons(raw: RawLexicons): Lexicons {
   const sourceSpecs: AliasSpec<string>[] = [];
   for (const s of raw.sources.sources)
     for (const a of s.aliases) sourceSpecs.push({ alias: a, lang: /[\u0600-\u06FF]/.test(a) ? (s.lang === 'ar' ? 'ar' : 'fa') : 'en', payload: s.id });
+  const ruleMatcher = (lists: LangLists | undefined) =>
+    new PhraseMatcher(LANGS.flatMap((lang) => (lists?.[lang] ?? []).map((p) => ({ alias: p, lang, payload: p }))));
   const re = (ps: string[] | undefined) => (ps ?? []).map((p) => new RegExp(p, 'u'));
   const version = createHash('sha256')
     .update(JSON.stringify([raw.entities.version, raw.topics.version, raw.cues.version, raw.sources.version, raw.boilerplate.version]))
@@ -183,6 +234,13 @@ export function compileLexicons(raw: RawLexicons): Lexicons {
     cueMatcher: new PhraseMatcher(cueSpecs),
     negatorMatcher: new PhraseMatcher(negSpecs),
     sourceMatcher: new PhraseMatcher(sourceSpecs),
+    nonStanceMatcher: ruleMatcher(raw.cues.non_stance),
+    demandMatcher: ruleMatcher(raw.cues.demand_markers),
+    victimPrepositions: new Set(LANGS.flatMap((l) => raw.cues.victim_prepositions?.[l] ?? []).map((p) => normalizeTerm(p))),
+    counterMatcher: ruleMatcher(raw.cues.counter_words),
+    distancingAfterMatcher: ruleMatcher(raw.cues.distancing_after),
+    distancingBeforeMatcher: ruleMatcher(raw.cues.distancing_before),
+    clauseOpenerMatcher: ruleMatcher(raw.cues.clause_openers),
     genericMatcher: new PhraseMatcher((raw.generic?.refs ?? []).map((r) => ({ alias: r.t, lang: r.lang, payload: r.kind }))),
     boilerplate: {
       dropLines: re(raw.boilerplate.drop_lines),
