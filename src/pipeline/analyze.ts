@@ -42,10 +42,12 @@ const MARKER_GAP_WORDS = 3;
 const GENITIVE_GAP_WORDS = 1;
 /** Words between a `verb_first` verb and an actor that is its subject («استنكرت مملكة البحرين», «أدانت وزارة خارجية قطر»). */
 const SUBJECT_GAP_WORDS = 2;
+/** Words between that subject and the verb's object, or the object's owner («تصريحات مسؤولي إيران»; not «… بشأن البحرين»). */
+const OBJECT_GAP_WORDS = 2;
 /** How far (normalised characters) a distancing marker's claim reaches within its sentence or clause. */
 const DISTANCE_REACH = 160;
 /** Words between a counter word and the target it governs («لقتال تنظيم داعش», «للتصدي لأي اعتداء من الحوثيين» is too far). */
-const COUNTER_GAP_WORDS = 2;
+const COUNTER_GAP_WORDS = 3;
 
 export interface Target {
   kind: 'topic' | 'entity';
@@ -245,7 +247,8 @@ const OBJECT_PROCLITIC = /^[وف]?(?:بال|لل|[بل][إأآا])/;
 /**
  * A `verb_first` cue's nearest following target is its subject when it is an actor right after the verb
  * («استنكرت مملكة البحرين تصريحات…»): the cue then governs the next target of its clause, the object or the object's
- * owner, and none when there is none. The subject's conjuncts («أدانت السعودية والإمارات…») are subjects too.
+ * owner, right after the subject, and none when there is none. The subject's conjuncts («أدانت السعودية والإمارات…»)
+ * are subjects too.
  */
 function skipSubject(cue: Hit<CueDef>, subject: Target, targets: Target[], nz: Normalized, ctx: AttachContext, allowed: (t: Target) => boolean): Target | null | undefined {
   if (subject.kind !== 'entity' || subject.nStart < cue.nEnd) return undefined;
@@ -260,7 +263,7 @@ function skipSubject(cue: Hit<CueDef>, subject: Target, targets: Target[], nz: N
       continue;
     }
     if (!allowed(t) || clauseBetween(nz.norm, cue.nEnd, t.nStart, ctx.openers)) return null;
-    return t.nStart - last.nEnd <= CUE_REACH ? t : null;
+    return wordsIn(nz.norm.slice(last.nEnd, t.nStart)).length <= OBJECT_GAP_WORDS ? t : null;
   }
   return null;
 }
