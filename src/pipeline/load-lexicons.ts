@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { EntityKind } from '../lib/schema';
 import type { BoilerplateLexicon } from './clean';
-import { PhraseMatcher, type AliasLang, type AliasSpec } from './matcher';
+import { MatcherGroup, PhraseMatcher, type AliasLang, type AliasSpec } from './matcher';
 import { normalizeTerm } from './normalize';
 
 export interface EntityDef {
@@ -213,8 +213,10 @@ export function compileLexicons(raw: RawLexicons): Lexicons {
   const sourceSpecs: AliasSpec<string>[] = [];
   for (const s of raw.sources.sources)
     for (const a of s.aliases) sourceSpecs.push({ alias: a, lang: /[\u0600-\u06FF]/.test(a) ? (s.lang === 'ar' ? 'ar' : 'fa') : 'en', payload: s.id });
+  // Every matcher run over an article's text shares one trie walk (the source matcher runs on bylines only).
+  const group = new MatcherGroup();
   const ruleMatcher = (lists: LangLists | undefined) =>
-    new PhraseMatcher(LANGS.flatMap((lang) => (lists?.[lang] ?? []).map((p) => ({ alias: p, lang, payload: p }))));
+    group.add(new PhraseMatcher(LANGS.flatMap((lang) => (lists?.[lang] ?? []).map((p) => ({ alias: p, lang, payload: p })))));
   const re = (ps: string[] | undefined) => (ps ?? []).map((p) => new RegExp(p, 'u'));
   const version = createHash('sha256')
     .update(JSON.stringify([raw.entities.version, raw.topics.version, raw.cues.version, raw.sources.version, raw.boilerplate.version]))
@@ -227,12 +229,12 @@ export function compileLexicons(raw: RawLexicons): Lexicons {
     entities: new Map(raw.entities.entities.map((e) => [e.id, e])),
     topics: new Map(raw.topics.topics.map((t) => [t.id, t])),
     sources: new Map(raw.sources.sources.map((s) => [s.id, s])),
-    entityMatcher: new PhraseMatcher(entitySpecs),
-    entityExcludeMatcher: new PhraseMatcher(entityExcludeSpecs),
-    topicMatcher: new PhraseMatcher(topicSpecs),
-    excludeMatcher: new PhraseMatcher(excludeSpecs),
-    cueMatcher: new PhraseMatcher(cueSpecs),
-    negatorMatcher: new PhraseMatcher(negSpecs),
+    entityMatcher: group.add(new PhraseMatcher(entitySpecs)),
+    entityExcludeMatcher: group.add(new PhraseMatcher(entityExcludeSpecs)),
+    topicMatcher: group.add(new PhraseMatcher(topicSpecs)),
+    excludeMatcher: group.add(new PhraseMatcher(excludeSpecs)),
+    cueMatcher: group.add(new PhraseMatcher(cueSpecs)),
+    negatorMatcher: group.add(new PhraseMatcher(negSpecs)),
     sourceMatcher: new PhraseMatcher(sourceSpecs),
     nonStanceMatcher: ruleMatcher(raw.cues.non_stance),
     demandMatcher: ruleMatcher(raw.cues.demand_markers),
@@ -241,7 +243,7 @@ export function compileLexicons(raw: RawLexicons): Lexicons {
     distancingAfterMatcher: ruleMatcher(raw.cues.distancing_after),
     distancingBeforeMatcher: ruleMatcher(raw.cues.distancing_before),
     clauseOpenerMatcher: ruleMatcher(raw.cues.clause_openers),
-    genericMatcher: new PhraseMatcher((raw.generic?.refs ?? []).map((r) => ({ alias: r.t, lang: r.lang, payload: r.kind }))),
+    genericMatcher: group.add(new PhraseMatcher((raw.generic?.refs ?? []).map((r) => ({ alias: r.t, lang: r.lang, payload: r.kind })))),
     boilerplate: {
       dropLines: re(raw.boilerplate.drop_lines),
       dropAfter: re(raw.boilerplate.drop_after),

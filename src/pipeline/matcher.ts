@@ -61,6 +61,19 @@ interface Terminal<T> {
   len: number;
   /** Alias positions (in its space-free form) that had a space before them: the only places a text space may fall. */
   spaces: number[];
+  /** Index of the matcher that owns this alias inside a MatcherGroup's shared trie (−1 in a matcher's own trie). */
+  owner: number;
+}
+
+function insert<T>(root: Node<T>, compact: string, term: Terminal<T>): void {
+  let node = root;
+  for (let i = 0; i < compact.length; i++) {
+    const ch = compact.charCodeAt(i);
+    let nx = node.next.get(ch);
+    if (!nx) node.next.set(ch, (nx = newNode()));
+    node = nx;
+  }
+  (node.terms ??= []).push(term);
 }
 
 /** A space in the text inside a match must sit where the alias has one («إلى من» is not «اليمن»). */
@@ -72,7 +85,8 @@ function spacesAllowed(spaces: number[], cmap: Int32Array, from: number, to: num
 }
 
 interface Node<T> {
-  next: Map<string, Node<T>>;
+  /** Keyed by UTF-16 code: number keys are cheaper than one-character strings on the hot path. */
+  next: Map<number, Node<T>>;
   terms: Terminal<T>[] | null;
 }
 
@@ -119,8 +133,132 @@ function compactOf(nz: Normalized): Compact {
   return c;
 }
 
+const ALEF = 'ا'.charCodeAt(0);
+const LAM = 'ل'.charCodeAt(0);
+const WAW = 'و'.charCodeAt(0);
+const FEH = 'ف'.charCodeAt(0);
+const BEH = 'ب'.charCodeAt(0);
+const KEHEH = 'ک'.charCodeAt(0);
+
+/**
+ * Start variants of a word: the word itself, or (Arabic aliases only) after proclitics و/ف then ب/ک/ل, with «لل» read
+ * as ل + «ال» without its alef (a0 = 1 alias character already consumed).
+ */
+function forEachStart<T>(
+  root: Node<T>,
+  compact: string,
+  c0: number,
+  visit: (sc: number, node: Node<T>, arOnly: boolean, a0: number) => void
+): void {
+  visit(c0, root, false, 0);
+  let q = c0;
+  const ch = compact.charCodeAt(q);
+  if (ch === WAW || ch === FEH) visit(++q, root, true, 0);
+  const cq = compact.charCodeAt(q);
+  if (cq === LAM && compact.charCodeAt(q + 1) === LAM) {
+    const alNode = root.next.get(ALEF);
+    if (alNode) visit(q + 1, alNode, true, 1);
+  }
+  if (cq === BEH || cq === KEHEH || cq === LAM) visit(q + 1, root, true, 0);
+}
+
+function endOf<T>(t: Terminal<T>, endNorm: number, norm: string): number {
+  const re = t.prefix ? PREFIX_END : t.exact !== null || /[a-z0-9]$/i.test(norm[endNorm - 1] ?? '') ? PLAIN_END : t.lang === 'ar' ? AR_SUFFIX : FA_SUFFIX;
+  re.lastIndex = endNorm;
+  const m = re.exec(norm);
+  if (!m) return -1;
+  return endNorm + m[0].length;
+}
+
+/** Whether terminal `t`, reached after walking compact[sc, c), is a valid match; returns its normalised end or −1. */
+function accept<T>(t: Terminal<T>, sc: number, c: number, a0: number, arOnly: boolean, langs: ReadonlySet<AliasLang> | null, cmap: Int32Array, norm: string): number {
+  if (arOnly && t.lang !== 'ar') return -1;
+  if (langs && !langs.has(t.lang)) return -1;
+  if (!spacesAllowed(t.spaces, cmap, sc, c, a0)) return -1;
+  const endNorm = cmap[c - 1] + 1;
+  // Abbreviations are ASCII, so the case-preserving `norm` holds them as written.
+  if (t.exact !== null && norm.slice(cmap[sc], endNorm) !== t.exact) return -1;
+  return endOf(t, endNorm, norm);
+}
+
+/**
+ * Several matchers sharing one trie: one walk per word start finds every member's hits, instead of one walk per
+ * matcher (the pipeline runs a dozen matchers over each article). Results are cached per text and language set.
+ */
+export class MatcherGroup {
+  private readonly root: Node<unknown> = newNode();
+  private readonly members: PhraseMatcher<unknown>[] = [];
+  private readonly cache = new WeakMap<Normalized, { langs: ReadonlySet<AliasLang> | null; hits: Hit<unknown>[][] }>();
+
+  add<T>(m: PhraseMatcher<T>): PhraseMatcher<T> {
+    const owner = this.members.length;
+    this.members.push(m as PhraseMatcher<unknown>);
+    for (const [compact, t] of m.aliasTerms()) insert(this.root, compact, { ...(t as Terminal<unknown>), owner });
+    m.joinGroup(this as MatcherGroup, owner);
+    return m;
+  }
+
+  hitsFor(nz: Normalized, langs: ReadonlySet<AliasLang> | null, owner: number): Hit<unknown>[] {
+    let c = this.cache.get(nz);
+    if (!c || c.langs !== langs) {
+      c = { langs, hits: this.run(nz, langs) };
+      this.cache.set(nz, c);
+    }
+    return c.hits[owner];
+  }
+
+  private run(nz: Normalized, langs: ReadonlySet<AliasLang> | null): Hit<unknown>[][] {
+    const k = this.members.length;
+    const out: Hit<unknown>[][] = Array.from({ length: k }, () => []);
+    const blocked = new Int32Array(k);
+    const bestLen = new Int32Array(k);
+    const best: (Hit<unknown> | null)[] = new Array(k).fill(null);
+    const touched: number[] = [];
+    const norm = nz.norm;
+    const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
+    for (let wi = 0; wi < wordStarts.length; wi++) {
+      const p = wordStarts[wi];
+      const c0 = cIndexOfNorm[p];
+      if (c0 < 0) continue;
+      forEachStart(this.root, compact, c0, (sc, start, arOnly, a0) => {
+        let node: Node<unknown> | undefined = start;
+        let c = sc;
+        while (node) {
+          if (node.terms && c > sc) {
+            for (const t of node.terms) {
+              const o = t.owner;
+              if (blocked[o] > p) continue;
+              if (best[o] && t.len <= bestLen[o]) continue;
+              const nEnd = accept(t, sc, c, a0, arOnly, langs, cmap, norm);
+              if (nEnd < 0) continue;
+              if (!best[o]) touched.push(o);
+              const [s0, e0] = toOriginalSpan(nz, p, nEnd);
+              best[o] = { payload: t.payload, nStart: p, nEnd, start: s0, end: e0 };
+              bestLen[o] = t.len;
+            }
+          }
+          if (c >= compact.length) break;
+          node = node.next.get(compact.charCodeAt(c));
+          c++;
+        }
+      });
+      for (const o of touched) {
+        const h = best[o]!;
+        out[o].push(h);
+        blocked[o] = h.nEnd;
+        best[o] = null;
+      }
+      touched.length = 0;
+    }
+    return out;
+  }
+}
+
 export class PhraseMatcher<T> {
   private readonly root: Node<T> = newNode();
+  private readonly terms: [string, Terminal<T>][] = [];
+  private group: MatcherGroup | null = null;
+  private owner = -1;
   readonly size: number;
   /** Alias languages allowed in the current `match` call (null = all). */
   private langs: ReadonlySet<AliasLang> | null = null;
@@ -144,16 +282,21 @@ export class PhraseMatcher<T> {
         if (spaced[i] === ' ') spaces.push(k);
         else k++;
       }
-      let node = this.root;
-      for (const ch of compact) {
-        let nx = node.next.get(ch);
-        if (!nx) node.next.set(ch, (nx = newNode()));
-        node = nx;
-      }
-      (node.terms ??= []).push({ payload: s.payload, lang: s.lang, prefix, exact: abbrev ? a : null, len: compact.length, spaces });
+      const term: Terminal<T> = { payload: s.payload, lang: s.lang, prefix, exact: abbrev ? a : null, len: compact.length, spaces, owner: -1 };
+      insert(this.root, compact, term);
+      this.terms.push([compact, term]);
       n++;
     }
     this.size = n;
+  }
+
+  aliasTerms(): readonly [string, Terminal<T>][] {
+    return this.terms;
+  }
+
+  joinGroup(g: MatcherGroup, owner: number): void {
+    this.group = g;
+    this.owner = owner;
   }
 
   /**
@@ -164,14 +307,21 @@ export class PhraseMatcher<T> {
     this.langs = opts.langs ?? null;
     const norm = nz.norm;
     const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
+    if (this.group && !opts.nested) return this.group.hitsFor(nz, this.langs, this.owner) as Hit<T>[];
+    const outer = this.group ? (this.group.hitsFor(nz, this.langs, this.owner) as Hit<T>[]) : null;
     const out: Hit<T>[] = [];
     let blockedUntil = 0; // norm index: no new match may start before it
+    let oi = 0;
     for (let wi = 0; wi < wordStarts.length; wi++) {
       const p = wordStarts[wi];
       if (p < blockedUntil) continue;
       const c0 = cIndexOfNorm[p];
       if (c0 < 0) continue;
-      const best = this.bestFrom(c0, p, compact, cmap, norm, nz);
+      let best: Hit<T> | null;
+      if (outer) {
+        while (oi < outer.length && outer[oi].nStart < p) oi++;
+        best = oi < outer.length && outer[oi].nStart === p ? outer[oi] : null;
+      } else best = this.bestFrom(c0, p, compact, cmap, norm, nz);
       if (!best) continue;
       out.push(best);
       blockedUntil = best.nEnd;
@@ -198,52 +348,25 @@ export class PhraseMatcher<T> {
   private bestFrom(c0: number, p: number, compact: string, cmap: Int32Array, norm: string, nz: Normalized): Hit<T> | null {
     this.best = null;
     this.bestLen = -1;
-    // Start variants: the word itself, or (Arabic aliases only) after proclitics.
-    this.walk(c0, this.root, false, 0, p, compact, cmap, norm, nz);
-    let q = c0;
-    const ch = compact[q];
-    if (ch === 'و' || ch === 'ف') this.walk(++q, this.root, true, 0, p, compact, cmap, norm, nz);
-    if (compact[q] === 'ل' && compact[q + 1] === 'ل') {
-      // «لل» = ل + «ال» without its alef: continue the alias after its «ا» (a0 = 1 alias character consumed).
-      const alNode = this.root.next.get('ا');
-      if (alNode) this.walk(q + 1, alNode, true, 1, p, compact, cmap, norm, nz);
-    }
-    const cq = compact[q];
-    if (cq === 'ب' || cq === 'ک' || cq === 'ل') this.walk(q + 1, this.root, true, 0, p, compact, cmap, norm, nz);
-    return this.best;
-  }
-
-  private walk(sc: number, start: Node<T>, arOnly: boolean, a0: number, p: number, compact: string, cmap: Int32Array, norm: string, nz: Normalized): void {
-    let node: Node<T> | undefined = start;
-    let c = sc;
-    while (node) {
-      if (node.terms && c > sc) {
-        for (const t of node.terms) {
-          if (arOnly && t.lang !== 'ar') continue;
-          if (this.langs && !this.langs.has(t.lang)) continue;
-          if (t.len <= this.bestLen) continue;
-          if (!spacesAllowed(t.spaces, cmap, sc, c, a0)) continue;
-          const endNorm = cmap[c - 1] + 1;
-          // Abbreviations are ASCII, so the case-preserving `norm` holds them as written.
-          if (t.exact !== null && norm.slice(cmap[sc], endNorm) !== t.exact) continue;
-          const nEnd = this.endOf(t, endNorm, norm);
-          if (nEnd < 0) continue;
-          const [start0, end] = toOriginalSpan(nz, p, nEnd);
-          this.best = { payload: t.payload, nStart: p, nEnd, start: start0, end };
-          this.bestLen = t.len;
+    forEachStart(this.root, compact, c0, (sc, start, arOnly, a0) => {
+      let node: Node<T> | undefined = start;
+      let c = sc;
+      while (node) {
+        if (node.terms && c > sc) {
+          for (const t of node.terms) {
+            if (t.len <= this.bestLen) continue;
+            const nEnd = accept(t, sc, c, a0, arOnly, this.langs, cmap, norm);
+            if (nEnd < 0) continue;
+            const [s0, e0] = toOriginalSpan(nz, p, nEnd);
+            this.best = { payload: t.payload, nStart: p, nEnd, start: s0, end: e0 };
+            this.bestLen = t.len;
+          }
         }
+        if (c >= compact.length) break;
+        node = node.next.get(compact.charCodeAt(c));
+        c++;
       }
-      if (c >= compact.length) break;
-      node = node.next.get(compact[c]);
-      c++;
-    }
-  }
-
-  private endOf(t: Terminal<T>, endNorm: number, norm: string): number {
-    const re = t.prefix ? PREFIX_END : t.exact !== null || /[a-z0-9]$/i.test(norm[endNorm - 1] ?? '') ? PLAIN_END : t.lang === 'ar' ? AR_SUFFIX : FA_SUFFIX;
-    re.lastIndex = endNorm;
-    const m = re.exec(norm);
-    if (!m) return -1;
-    return endNorm + m[0].length;
+    });
+    return this.best;
   }
 }
