@@ -173,7 +173,7 @@ function* readJsonl(text: string, file: string, lineOffset = 0): Generator<Input
 }
 
 /** JSONL files above this size are streamed line by line (UTF-8 only) instead of decoded whole. */
-export const STREAM_JSONL_BYTES = 64 * 1024 * 1024;
+export const STREAM_JSONL_BYTES = 16 * 1024 * 1024;
 
 /**
  * Streams a large UTF-8 JSONL file in 4 MiB chunks, so a million-article file never sits in memory (nor hits V8's

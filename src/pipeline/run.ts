@@ -43,6 +43,7 @@ const TERMS_PER_ARTICLE = 10;
 /** Per article, only the most frequent words are candidates (bounds the staging table on large runs). */
 const TERM_CANDIDATES = 30;
 const BATCH = 200;
+const WORKER_HEAP_MB = 192;
 
 type Item = { kind: 'reject'; reject: RejectRow } | { kind: 'article'; raw: RawArticle };
 
@@ -55,7 +56,8 @@ class Pool {
     const boot = new URL('./worker-boot.mjs', import.meta.url);
     const entry = new URL('./worker.ts', import.meta.url).href;
     for (let i = 0; i < n; i++) {
-      const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker' } });
+      // A bounded old generation makes each worker collect early instead of growing to V8's default heap size.
+      const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker' }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
       w.on('message', (m: WorkerResponse) => {
         const done = this.pending.get(m.seq);
         this.pending.delete(m.seq);
