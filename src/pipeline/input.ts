@@ -183,7 +183,7 @@ function* readJsonlStream(path: string, file: string): Generator<InputItem> {
   const fd = openSync(path, 'r');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
-  let carry: Buffer = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0) as Buffer;
   let lineNo = 0;
   let first = true;
   const handle = function* (bytes: Buffer): Generator<InputItem> {
@@ -205,14 +205,13 @@ function* readJsonlStream(path: string, file: string): Generator<InputItem> {
     for (;;) {
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
-      let buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      const buf: Buffer = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
       let start = 0;
       for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
         yield* handle(buf.subarray(start, nl));
         start = nl + 1;
       }
       carry = Buffer.from(buf.subarray(start));
-      buf = carry;
     }
     if (carry.length) yield* handle(carry);
   } finally {
