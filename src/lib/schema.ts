@@ -243,3 +243,84 @@ export type RowOf = {
   topic_defs: TopicDefRow;
   terms: TermRow;
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Derived tables: written by the pipeline after every row is staged (src/pipeline/write.ts), computed with SQL from
+// the tables above. They make the dashboard fast at scale: the browser starts from `article_counts` (a few MB at 1M
+// articles) and reads the big tables only when a view needs them; article text is read by HTTP range, one row group
+// at a time. Every value here can be recomputed from the base tables, so they carry no new facts.
+
+export const DERIVED_TABLES = {
+  article_facts: 'article_facts',
+  article_counts: 'article_counts',
+  article_text: 'article_text',
+  entity_articles: 'entity_articles'
+} as const;
+export type DerivedTableName = keyof typeof DERIVED_TABLES;
+
+export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
+  article_facts: 'article_facts.parquet',
+  article_counts: 'article_counts.parquet',
+  article_text: 'article_text.parquet',
+  entity_articles: 'entity_articles.parquet'
+};
+
+/**
+ * Bit `i` of a `topic_mask` stands for the i-th topic_id of `topic_defs` in byte order (0-based), so a mask is only
+ * meaningful next to the topic_defs of the same run. At most 63 topics (the pipeline refuses more).
+ */
+export const MAX_MASK_TOPICS = 63;
+
+/** One row per article: the filter-bar columns, the topics as a bit mask, and where its text sits. */
+export interface ArticleFactRow {
+  article_id: string;
+  date: string | null;
+  country: string | null;
+  source_id: string | null;
+  lang: Lang;
+  /** Topics present (see MAX_MASK_TOPICS for the bit order). */
+  topic_mask: number;
+  /** 0-based row number of the article in article_text.parquet. */
+  text_row: number;
+}
+
+/**
+ * Article counts per distinct (date, country, source, lang, topic set): every shared filter (date range, countries,
+ * sources, languages, topics) and every per-article count of the overview, trends and option lists is a sum over it.
+ */
+export interface ArticleCountRow {
+  date: string | null;
+  country: string | null;
+  source_id: string | null;
+  /** The outlet's display name (one per source_id). */
+  source_name: string | null;
+  lang: Lang;
+  topic_mask: number;
+  articles: number;
+}
+
+/** The text of each article, alone, in the articles' order (date, article_id) and in small row groups. */
+export interface ArticleTextRow {
+  article_id: string;
+  text: string;
+}
+
+/** Articles mentioning each entity, over the whole run (the entity option list). */
+export interface EntityArticlesRow {
+  entity_id: string;
+  articles: number;
+}
+
+export const DERIVED_COLUMNS = {
+  article_facts: ['article_id', 'date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
+  article_counts: ['date', 'country', 'source_id', 'source_name', 'lang', 'topic_mask', 'articles'],
+  article_text: ['article_id', 'text'],
+  entity_articles: ['entity_id', 'articles']
+} as const satisfies Record<DerivedTableName, readonly string[]>;
+
+export type DerivedRowOf = {
+  article_facts: ArticleFactRow;
+  article_counts: ArticleCountRow;
+  article_text: ArticleTextRow;
+  entity_articles: EntityArticlesRow;
+};

@@ -31,6 +31,33 @@ describe('buildCoMentionQuery', () => {
     expect(cell(rows, 'us', 'climate')).toMatchObject({ articles: 0, jaccard: 0, pmi: null });
   });
 
+  it('actors × topics keeps an actor whose id equals a topic id (country «climate» × topic climate)', async () => {
+    // Entity ids and topic ids share one namespace in the taxonomy («syria» is both); the self-pair rule is for
+    // actors × actors only. Here an entity `climate` is mentioned in a08 and a12, both carrying the topic climate.
+    const { join } = await import('node:path');
+    const file = join(env.dir, 'mentions.parquet').replace(/'/g, "''");
+    const ents = join(env.dir, 'entities.parquet').replace(/'/g, "''");
+    await env.db.exec(`CREATE OR REPLACE VIEW mentions AS SELECT * FROM read_parquet('${file}')
+      UNION ALL SELECT article_id, article_id || ':mx', 'climate', 'state', 'x', 0, 1, 0, 0, 1
+        FROM (VALUES ('a08'), ('a12')) v(article_id)`);
+    await env.db.exec(`CREATE OR REPLACE VIEW entities AS SELECT * FROM read_parquet('${ents}')
+      UNION ALL SELECT 'climate', 'state', 'Climateland', NULL, NULL, NULL`);
+    try {
+      const rows = await run<Q.CoMentionRow>(
+        Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'topics', n: 10, measure: 'count' })
+      );
+      expect(cell(rows, 'climate', 'climate')).toMatchObject({ row_articles: 2, col_articles: 2, articles: 2, jaccard: 1 });
+      expect(rows.filter((r) => r.row_id === 'climate')).toHaveLength(4);
+      const actors = await run<Q.CoMentionRow>(
+        Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'actors', n: 10, measure: 'count' })
+      );
+      expect(actors.some((r) => r.row_id === 'climate' && r.col_id === 'climate')).toBe(false);
+    } finally {
+      await env.db.exec(`CREATE OR REPLACE VIEW mentions AS SELECT * FROM read_parquet('${file}')`);
+      await env.db.exec(`CREATE OR REPLACE VIEW entities AS SELECT * FROM read_parquet('${ents}')`);
+    }
+  });
+
   it('a001 mentions iaea twice but counts once', async () => {
     const rows = await run<Q.CoMentionRow>(
       Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'topics', n: 7, measure: 'count' })

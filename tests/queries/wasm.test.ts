@@ -12,7 +12,7 @@ import { readParquet } from 'parquet-wasm/node';
 import { arrowToRows, type ArrowTable } from '$lib/db/arrow-rows';
 import type { BoundQuery } from '$lib/db/types';
 import { EMPTY_FILTERS, UN_SYSTEM, type Filters } from '$lib/filters';
-import { PARQUET_FILES, TABLES, type TableName } from '$lib/schema';
+import { COLUMNS, DERIVED_PARQUET_FILES, DERIVED_TABLES, PARQUET_FILES, TABLES, type DerivedTableName, type TableName } from '$lib/schema';
 import * as Q from '$lib/queries';
 import { openFixtureDb } from '../helpers/node-db';
 
@@ -36,9 +36,15 @@ beforeAll(async () => {
   conn = wasm.connect();
   conn.query('SET autoload_known_extensions = false');
   conn.query('SET autoinstall_known_extensions = false');
+  // As the site does: `articles` without its text, which only `article_text` holds.
   for (const t of Object.keys(TABLES) as TableName[]) {
     const bytes = new Uint8Array(await readFile(join(env.dir, PARQUET_FILES[t])));
-    conn.insertArrowFromIPCStream(readParquet(bytes).intoIPCStream(), { name: TABLES[t], create: true });
+    const columns = t === 'articles' ? COLUMNS.articles.filter((c) => c !== 'text') : undefined;
+    conn.insertArrowFromIPCStream(readParquet(bytes, { columns }).intoIPCStream(), { name: TABLES[t], create: true });
+  }
+  for (const t of Object.keys(DERIVED_TABLES) as DerivedTableName[]) {
+    const bytes = new Uint8Array(await readFile(join(env.dir, DERIVED_PARQUET_FILES[t])));
+    conn.insertArrowFromIPCStream(readParquet(bytes).intoIPCStream(), { name: DERIVED_TABLES[t], create: true });
   }
 });
 afterAll(async () => {
@@ -69,6 +75,14 @@ const some: Filters = { ...EMPTY_FILTERS, from: '2024-01-10', countries: ['IR', 
 const cases: [string, BoundQuery][] = [
   ['totals', Q.buildOverviewTotalsQuery(EMPTY_FILTERS)],
   ['totals filtered', Q.buildOverviewTotalsQuery(some)],
+  ['by country', Q.buildCountsByCountryQuery(some)],
+  ['by lang', Q.buildCountsByLangQuery({ ...EMPTY_FILTERS, sources: ['mehr', 'aps'] })],
+  ['per bucket filtered', Q.buildArticlesPerBucketQuery(some, 'month')],
+  ['trend by topic, no split', Q.buildTopicTrendQuery({ ...EMPTY_FILTERS, langs: ['fa'] }, { granularity: 'week', measure: 'count', byCountry: false })],
+  ['list page', Q.buildArticleListQuery(EMPTY_FILTERS, { limit: 4, offset: 2 })],
+  ['country options', Q.buildCountryOptionsQuery()],
+  ['source options', Q.buildSourceOptionsQuery()],
+  ['lang options', Q.buildLangOptionsQuery()],
   ['by source', Q.buildCountsBySourceQuery(EMPTY_FILTERS)],
   ['per bucket', Q.buildArticlesPerBucketQuery(EMPTY_FILTERS, 'week')],
   ['topic shares', Q.buildTopicSharesQuery(some)],

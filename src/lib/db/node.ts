@@ -4,7 +4,8 @@
  */
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { join } from 'node:path';
-import { PARQUET_FILES, TABLES, type TableName } from '$lib/schema';
+import { existsSync } from 'node:fs';
+import { DERIVED_PARQUET_FILES, DERIVED_TABLES, PARQUET_FILES, TABLES, type DerivedTableName, type TableName } from '$lib/schema';
 import type { BoundQuery, Db, Row } from './types';
 
 /** SQL string literal: the only quoting in the data layer, used for file paths we build ourselves. */
@@ -66,6 +67,11 @@ export async function openNodeDb(dataDir: string, tables: TableName[] = Object.k
   for (const table of tables) {
     const file = join(dataDir, PARQUET_FILES[table]);
     await conn.run(`CREATE VIEW ${TABLES[table]} AS SELECT * FROM read_parquet(${sqlString(file)})`);
+  }
+  // Derived tables (schema.ts) when the folder has them; a folder written before they existed still opens.
+  for (const table of Object.keys(DERIVED_TABLES) as DerivedTableName[]) {
+    const file = join(dataDir, DERIVED_PARQUET_FILES[table]);
+    if (existsSync(file)) await conn.run(`CREATE VIEW ${DERIVED_TABLES[table]} AS SELECT * FROM read_parquet(${sqlString(file)})`);
   }
   return new NodeDb(instance, conn);
 }

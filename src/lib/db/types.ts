@@ -6,6 +6,13 @@
 export interface BoundQuery {
   sql: string;
   params: unknown[];
+  /**
+   * Which article texts the query reads from `article_text`. The browser holds only the texts it has fetched (by
+   * row group, on demand), so a query that joins `article_text` says which rows it needs: `rows` returns a column
+   * `text_row` (article_facts.text_row) for the articles it will show, `all` asks for every text (full-text search).
+   * The Node Db reads the whole file and ignores this.
+   */
+  text?: { rows: BoundQuery } | { all: true };
 }
 
 export type Row = Record<string, unknown>;

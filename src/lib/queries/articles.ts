@@ -1,12 +1,15 @@
 /** Article list (with every drill-down the charts link to) and single-article detail. */
 import type { BoundQuery } from '$lib/db/types';
 import { whereClause, type Filters, type StanceTarget } from '$lib/filters';
-import type { DatePrecision, EntityKind, Lang, StanceLabel, TargetKind } from '$lib/schema';
+import { COLUMNS, type DatePrecision, type EntityKind, type Lang, type StanceLabel, type TargetKind } from '$lib/schema';
 import { clampInt, likeContains } from './sql';
 import { entityCondition, stanceTargetCondition } from './common';
 
 export interface ArticleListOptions {
-  /** Case-insensitive substring of title or text; `%` and `_` are literal. */
+  /**
+   * Case-insensitive substring of title or text; `%` and `_` are literal. Text lives in `article_text`, which the
+   * browser then loads whole (once), so searching is the one list view whose cost grows with the corpus' text.
+   */
   q?: string;
   topic?: string | null;
   /** Articles mentioning `entity` (and `entity2` too, for a co-mention cell); '@un_system' = any UN body. */
@@ -43,7 +46,7 @@ function listWhere(f: Filters, o: ArticleListOptions): BoundQuery {
   const params: unknown[] = [...w.params];
   const query = o.q?.trim();
   if (query) {
-    parts.push(`a.title ILIKE ? ESCAPE '\\' OR a.text ILIKE ? ESCAPE '\\'`);
+    parts.push(`a.title ILIKE ? ESCAPE '\\' OR x.text ILIKE ? ESCAPE '\\'`);
     params.push(likeContains(query), likeContains(query));
   }
   if (o.topic) {
@@ -77,15 +80,32 @@ function listWhere(f: Filters, o: ArticleListOptions): BoundQuery {
   return { sql: parts.map((p) => `(${p})`).join(' AND '), params };
 }
 
+/** Text is joined only when the search needs it for every row; otherwise the page's rows get it afterwards. */
+function listFrom(o: ArticleListOptions): string {
+  return o.q?.trim() ? 'articles a LEFT JOIN article_text x ON x.article_id = a.article_id' : 'articles a';
+}
+
 export function buildArticleListQuery(f: Filters, o: ArticleListOptions = {}): BoundQuery {
   const w = listWhere(f, o);
+  const page = [clampInt(o.limit ?? 25, 1, 500, 25), clampInt(o.offset ?? 0, 0, 10_000_000, 0)];
+  const ids = `SELECT a.article_id, a.date FROM ${listFrom(o)} WHERE ${w.sql}
+      ORDER BY a.date DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?`;
   return {
-    sql: `SELECT a.article_id, a.title, a.date, a.date_precision, a.source_id, a.source_name, a.country, a.lang,
-        a.chars, left(a.text, 280) AS snippet
-      FROM articles a WHERE ${w.sql}
-      ORDER BY a.date DESC NULLS LAST, a.article_id
-      LIMIT ? OFFSET ?`,
-    params: [...w.params, clampInt(o.limit ?? 25, 1, 500, 25), clampInt(o.offset ?? 0, 0, 10_000_000, 0)]
+    sql: `WITH page AS (${ids})
+      SELECT a.article_id, a.title, a.date, a.date_precision, a.source_id, a.source_name, a.country, a.lang,
+        a.chars, left(x.text, 280) AS snippet
+      FROM page p JOIN articles a ON a.article_id = p.article_id
+      LEFT JOIN article_text x ON x.article_id = a.article_id
+      ORDER BY a.date DESC NULLS LAST, a.article_id`,
+    params: [...w.params, ...page],
+    text: o.q?.trim()
+      ? { all: true }
+      : {
+          rows: {
+            sql: `SELECT f.text_row FROM (${ids}) p JOIN article_facts f ON f.article_id = p.article_id`,
+            params: [...w.params, ...page]
+          }
+        }
   };
 }
 
@@ -94,12 +114,20 @@ export interface ArticleCountRow {
 }
 export function buildArticleCountQuery(f: Filters, o: ArticleListOptions = {}): BoundQuery {
   const w = listWhere(f, o);
-  return { sql: `SELECT count(*) AS n FROM articles a WHERE ${w.sql}`, params: w.params };
+  const q: BoundQuery = { sql: `SELECT count(*) AS n FROM ${listFrom(o)} WHERE ${w.sql}`, params: w.params };
+  if (o.q?.trim()) q.text = { all: true };
+  return q;
 }
 
 /** The full article row (ArticleRow from schema.ts). */
 export function buildArticleQuery(id: string): BoundQuery {
-  return { sql: 'SELECT * FROM articles WHERE article_id = ?', params: [id] };
+  // The text comes from article_text: the browser's `articles` table is loaded without it.
+  const cols = COLUMNS.articles.map((c) => (c === 'text' ? 'x.text' : `a.${c}`)).join(', ');
+  return {
+    sql: `SELECT ${cols} FROM articles a LEFT JOIN article_text x ON x.article_id = a.article_id WHERE a.article_id = ?`,
+    params: [id],
+    text: { rows: { sql: 'SELECT text_row FROM article_facts WHERE article_id = ?', params: [id] } }
+  };
 }
 
 export interface ArticleMentionRow {

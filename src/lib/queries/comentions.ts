@@ -3,9 +3,10 @@
  * an actor mentioned five times in one article counts once, so long articles do not dominate.
  */
 import type { BoundQuery } from '$lib/db/types';
-import { whereClause, type CoMentionCols, type CoMentionMeasure, type Filters } from '$lib/filters';
+import type { CoMentionCols, CoMentionMeasure, Filters } from '$lib/filters';
 import type { EntityKind } from '$lib/schema';
 import { clampInt, inList } from './sql';
+import { factsWhere } from './common';
 
 export interface CoMentionOptions {
   rows: 'actors';
@@ -39,10 +40,11 @@ export interface CoMentionRow {
 
 /**
  * Full grid: every one of the top-N actors × every column (all topics in topic_defs, or the same top-N actors),
- * zero pairs included; the actor × itself diagonal is left out.
+ * zero pairs included. In actors × actors the actor × itself diagonal is left out; in actors × topics nothing is, even
+ * where an entity id equals a topic id (the country «syria» and the topic «syria» are different things).
  */
 export function buildCoMentionQuery(f: Filters, opts: CoMentionOptions): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f, 'a');
   const n = clampInt(opts.n, 1, 200, 15);
   const kinds = opts.kinds?.length ? inList('m.kind', opts.kinds) : { sql: 'TRUE', params: [] };
   const value = { count: 'CAST(articles AS DOUBLE)', jaccard: 'jaccard', pmi: 'pmi' }[opts.measure] ?? 'articles';
@@ -57,7 +59,7 @@ export function buildCoMentionQuery(f: Filters, opts: CoMentionOptions): BoundQu
       : `ca AS (SELECT article_id, entity_id AS col_id FROM am WHERE entity_id IN (SELECT entity_id FROM top)),
       colset AS (SELECT entity_id AS col_id, label_en AS col_label, n AS col_articles FROM top)`;
   return {
-    sql: `WITH fa AS (SELECT a.article_id FROM articles a WHERE ${w.sql}),
+    sql: `WITH fa AS (SELECT a.article_id FROM article_facts a WHERE ${w.sql}),
       total AS (SELECT count(*) AS n FROM fa),
       am AS (
         SELECT DISTINCT m.article_id, m.entity_id
@@ -83,7 +85,7 @@ export function buildCoMentionQuery(f: Filters, opts: CoMentionOptions): BoundQu
             ELSE log2(p.articles * total.n / (top.n * c.col_articles)) END AS pmi
         FROM top CROSS JOIN colset c CROSS JOIN total
         LEFT JOIN pairs p ON p.row_id = top.entity_id AND p.col_id = c.col_id
-        WHERE top.entity_id <> c.col_id
+        ${opts.cols === 'actors' ? 'WHERE top.entity_id <> c.col_id' : ''}
       )
       SELECT *, ${value} AS value FROM grid
       ORDER BY row_articles DESC, row_id, col_articles DESC, col_id`,

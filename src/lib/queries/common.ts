@@ -1,7 +1,7 @@
 /** Fragments shared by several builders. Each returns bound SQL; user values only ever sit in `params`. */
 import type { BoundQuery } from '$lib/db/types';
-import { UN_SYSTEM, type StanceTarget } from '$lib/filters';
-import { bucketExpr, stepExpr, type Granularity } from './sql';
+import { UN_SYSTEM, whereClause, type Filters, type StanceTarget } from '$lib/filters';
+import { bucketExpr, inList, stepExpr, type Granularity } from './sql';
 
 /**
  * Stance rows about `target`. `@un_system` stands for every entity of kind `un_body`, so "all UN bodies" does not
@@ -36,3 +36,24 @@ export function bucketSeriesCtes(granularity: Granularity): string {
 }
 
 export { bucketExpr };
+
+/**
+ * `topic_id → mask` for the `topic_mask` columns of article_facts / article_counts: bit i is the i-th topic_id of
+ * topic_defs in byte order (schema.ts MAX_MASK_TOPICS), the same rule the pipeline wrote the masks with.
+ */
+export const TOPIC_BITS_SQL = `SELECT topic_id,
+    CAST(1 AS BIGINT) << CAST(row_number() OVER (ORDER BY topic_id) - 1 AS BIGINT) AS mask
+  FROM topic_defs`;
+
+/**
+ * The shared filters over a table with the filter-bar columns and a `topic_mask` (article_facts, article_counts):
+ * the same articles `whereClause` selects over `articles`, without touching the big tables. "Any of these topics"
+ * becomes one AND with the union of their bits.
+ */
+export function factsWhere(f: Filters, alias = 'c'): BoundQuery {
+  const w = whereClause({ ...f, topics: [] }, alias);
+  if (!f.topics.length) return w;
+  const list = inList('tb.topic_id', f.topics);
+  const topic = `(${alias}.topic_mask & (SELECT coalesce(bit_or(tb.mask), CAST(0 AS BIGINT)) FROM (${TOPIC_BITS_SQL}) tb WHERE ${list.sql})) <> 0`;
+  return w.sql === 'TRUE' ? { sql: topic, params: list.params } : { sql: `${w.sql} AND ${topic}`, params: [...w.params, ...list.params] };
+}

@@ -3,9 +3,10 @@
  * is far from balanced between countries. The shared `countries` filter is replaced by the pair being compared.
  */
 import type { BoundQuery } from '$lib/db/types';
-import { whereClause, type Filters } from '$lib/filters';
+import type { Filters } from '$lib/filters';
 import type { EntityKind } from '$lib/schema';
 import { clampInt, inList } from './sql';
+import { factsWhere } from './common';
 
 export interface CompareOptions {
   a: string;
@@ -13,7 +14,7 @@ export interface CompareOptions {
 }
 
 function pairWhere(f: Filters, o: CompareOptions): BoundQuery {
-  const w = whereClause({ ...f, countries: [] });
+  const w = factsWhere({ ...f, countries: [] }, 'a');
   const pair = inList('a.country', [o.a, o.b]);
   return { sql: `${w.sql} AND ${pair.sql}`, params: [...w.params, ...pair.params] };
 }
@@ -27,7 +28,7 @@ export function buildCompareTotalsQuery(f: Filters, o: CompareOptions): BoundQue
   return {
     sql: `SELECT c.country, count(a.article_id) AS articles
       FROM (VALUES (?), (?)) c(country)
-      LEFT JOIN (SELECT a.* FROM articles a WHERE ${w.sql}) a ON a.country = c.country
+      LEFT JOIN (SELECT a.article_id, a.country FROM article_facts a WHERE ${w.sql}) a ON a.country = c.country
       GROUP BY c.country ORDER BY c.country = ? DESC`,
     params: [o.a, o.b, ...w.params, o.a]
   };
@@ -46,7 +47,7 @@ export interface CompareTopicRow {
 export function buildCompareTopicsQuery(f: Filters, o: CompareOptions): BoundQuery {
   const w = pairWhere(f, o);
   return {
-    sql: `WITH fa AS (SELECT a.article_id, a.country FROM articles a WHERE ${w.sql}),
+    sql: `WITH fa AS (SELECT a.article_id, a.country FROM article_facts a WHERE ${w.sql}),
       pair AS (SELECT * FROM (VALUES (?, 0), (?, 1)) v(country, ord)),
       tot AS (SELECT country, count(*) AS total FROM fa GROUP BY country),
       hit AS (
@@ -82,7 +83,7 @@ export function buildCompareStanceQuery(f: Filters, o: CompareOptions & { thresh
   const w = pairWhere(f, o);
   const t = Math.min(1, Math.max(0, Number.isFinite(o.threshold) ? (o.threshold as number) : 0));
   return {
-    sql: `WITH fa AS (SELECT a.article_id, a.country FROM articles a WHERE ${w.sql}),
+    sql: `WITH fa AS (SELECT a.article_id, a.country FROM article_facts a WHERE ${w.sql}),
       tot AS (SELECT country, count(*) AS total FROM fa GROUP BY country),
       fs AS (
         SELECT fa.country, fa.article_id, s.target_id, s.stance, s.score
@@ -133,7 +134,7 @@ export function buildCompareActorsQuery(
   const w = pairWhere(f, o);
   const kinds = o.kinds?.length ? inList('m.kind', o.kinds) : { sql: 'TRUE', params: [] };
   return {
-    sql: `WITH fa AS (SELECT a.article_id, a.country FROM articles a WHERE ${w.sql}),
+    sql: `WITH fa AS (SELECT a.article_id, a.country FROM article_facts a WHERE ${w.sql}),
       tot AS (SELECT country, count(*) AS total FROM fa GROUP BY country),
       am AS (
         SELECT DISTINCT fa.country, m.article_id, m.entity_id
@@ -172,7 +173,7 @@ export interface CompareTermRow {
 export function buildCompareTermsQuery(f: Filters, o: CompareOptions & { n?: number }): BoundQuery {
   const w = pairWhere(f, o);
   return {
-    sql: `WITH fa AS (SELECT a.article_id, a.country FROM articles a WHERE ${w.sql}),
+    sql: `WITH fa AS (SELECT a.article_id, a.country FROM article_facts a WHERE ${w.sql}),
       pair AS (SELECT * FROM (VALUES (?, ?), (?, ?)) v(country, other)),
       tot AS (SELECT p.country, count(fa.article_id) AS total FROM pair p LEFT JOIN fa ON fa.country = p.country GROUP BY p.country),
       ft AS (

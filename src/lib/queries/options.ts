@@ -1,7 +1,13 @@
-/** Values for the filter controls (and for `parseFilters`' whitelist), over the whole corpus, not the filtered one. */
+/**
+ * Values for the filter controls (and for `parseFilters`' whitelist), over the whole corpus, not the filtered one.
+ * They run at start-up, so they read only the small tables: `article_counts`, `entity_articles` and the taxonomy.
+ */
 import type { BoundQuery } from '$lib/db/types';
 import type { EntityKind, Lang } from '$lib/schema';
 import { inList } from './sql';
+import { TOPIC_BITS_SQL } from './common';
+
+const N = 'CAST(sum(c.articles) AS BIGINT)';
 
 export interface CountryOptionRow {
   country: string;
@@ -9,8 +15,8 @@ export interface CountryOptionRow {
 }
 export function buildCountryOptionsQuery(): BoundQuery {
   return {
-    sql: `SELECT country, count(*) AS articles FROM articles WHERE country IS NOT NULL
-      GROUP BY country ORDER BY articles DESC, country`,
+    sql: `SELECT c.country, ${N} AS articles FROM article_counts c WHERE c.country IS NOT NULL
+      GROUP BY c.country ORDER BY articles DESC, c.country`,
     params: []
   };
 }
@@ -23,10 +29,10 @@ export interface SourceOptionRow {
 }
 export function buildSourceOptionsQuery(): BoundQuery {
   return {
-    sql: `SELECT source_id, coalesce(any_value(source_name), source_id) AS source_name, any_value(country) AS country,
-        count(*) AS articles
-      FROM articles WHERE source_id IS NOT NULL
-      GROUP BY source_id ORDER BY articles DESC, source_id`,
+    sql: `SELECT c.source_id, coalesce(any_value(c.source_name), c.source_id) AS source_name,
+        any_value(c.country) AS country, ${N} AS articles
+      FROM article_counts c WHERE c.source_id IS NOT NULL
+      GROUP BY c.source_id ORDER BY articles DESC, c.source_id`,
     params: []
   };
 }
@@ -36,7 +42,10 @@ export interface LangOptionRow {
   articles: number;
 }
 export function buildLangOptionsQuery(): BoundQuery {
-  return { sql: 'SELECT lang, count(*) AS articles FROM articles GROUP BY lang ORDER BY articles DESC, lang', params: [] };
+  return {
+    sql: `SELECT c.lang, ${N} AS articles FROM article_counts c GROUP BY c.lang ORDER BY articles DESC, c.lang`,
+    params: []
+  };
 }
 
 export interface TopicOptionRow {
@@ -48,9 +57,12 @@ export interface TopicOptionRow {
 }
 export function buildTopicOptionsQuery(): BoundQuery {
   return {
-    sql: `SELECT d.topic_id, d.label_en, d.color, d.core, count(DISTINCT t.article_id) AS articles
-      FROM topic_defs d LEFT JOIN topics t ON t.topic_id = d.topic_id
-      GROUP BY d.topic_id, d.label_en, d.color, d.core
+    sql: `WITH hits AS (
+        SELECT tb.topic_id, ${N} AS articles
+        FROM article_counts c JOIN (${TOPIC_BITS_SQL}) tb ON (c.topic_mask & tb.mask) <> 0 GROUP BY tb.topic_id
+      )
+      SELECT d.topic_id, d.label_en, d.color, d.core, coalesce(h.articles, 0) AS articles
+      FROM topic_defs d LEFT JOIN hits h ON h.topic_id = d.topic_id
       ORDER BY d.core DESC, articles DESC, d.topic_id`,
     params: []
   };
@@ -67,10 +79,9 @@ export interface EntityOptionRow {
 export function buildEntityOptionsQuery(kinds: EntityKind[] = []): BoundQuery {
   const k = kinds.length ? inList('e.kind', kinds) : { sql: 'TRUE', params: [] };
   return {
-    sql: `SELECT e.entity_id, e.label_en, e.kind, e.country, count(DISTINCT m.article_id) AS articles
-      FROM entities e LEFT JOIN mentions m ON m.entity_id = e.entity_id
+    sql: `SELECT e.entity_id, e.label_en, e.kind, e.country, CAST(coalesce(ea.articles, 0) AS BIGINT) AS articles
+      FROM entities e LEFT JOIN entity_articles ea ON ea.entity_id = e.entity_id
       WHERE ${k.sql}
-      GROUP BY e.entity_id, e.label_en, e.kind, e.country
       ORDER BY articles DESC, e.entity_id`,
     params: k.params
   };
@@ -81,5 +92,5 @@ export interface DateExtentRow {
   max_date: string | null;
 }
 export function buildDateExtentQuery(): BoundQuery {
-  return { sql: 'SELECT min(date) AS min_date, max(date) AS max_date FROM articles', params: [] };
+  return { sql: 'SELECT min(date) AS min_date, max(date) AS max_date FROM article_counts', params: [] };
 }

@@ -1,9 +1,16 @@
-/** Overview page: what is in the (filtered) corpus. */
+/**
+ * Overview page: what is in the (filtered) corpus. Every count here is a sum over `article_counts` (one row per
+ * distinct date × country × source × lang × topic set), which answers the shared filters exactly without the big
+ * per-article tables; only the latest-articles list reads `articles`.
+ */
 import type { BoundQuery } from '$lib/db/types';
 import { whereClause, type Filters } from '$lib/filters';
 import type { Lang } from '$lib/schema';
 import { bucketExpr, clampInt, type Granularity } from './sql';
-import { bucketSeriesCtes } from './common';
+import { bucketSeriesCtes, factsWhere, TOPIC_BITS_SQL } from './common';
+
+/** `sum(articles)` as BIGINT: a SUM of INTEGER is HUGEINT, which DuckDB-WASM hands over as a decimal. */
+const N = 'CAST(sum(c.articles) AS BIGINT)';
 
 export interface OverviewTotalsRow {
   articles: number;
@@ -16,17 +23,17 @@ export interface OverviewTotalsRow {
   langs: number;
 }
 export function buildOverviewTotalsQuery(f: Filters): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f);
   return {
-    sql: `SELECT count(*) AS articles,
-        count(a.date) AS dated,
-        count(*) - count(a.date) AS undated,
-        min(a.date) AS min_date,
-        max(a.date) AS max_date,
-        count(DISTINCT a.country) AS countries,
-        count(DISTINCT a.source_id) AS sources,
-        count(DISTINCT a.lang) AS langs
-      FROM articles a WHERE ${w.sql}`,
+    sql: `SELECT coalesce(${N}, 0) AS articles,
+        coalesce(CAST(sum(c.articles) FILTER (WHERE c.date IS NOT NULL) AS BIGINT), 0) AS dated,
+        coalesce(CAST(sum(c.articles) FILTER (WHERE c.date IS NULL) AS BIGINT), 0) AS undated,
+        min(c.date) AS min_date,
+        max(c.date) AS max_date,
+        count(DISTINCT c.country) AS countries,
+        count(DISTINCT c.source_id) AS sources,
+        count(DISTINCT c.lang) AS langs
+      FROM article_counts c WHERE ${w.sql}`,
     params: w.params
   };
 }
@@ -37,11 +44,11 @@ export interface CountByCountryRow {
   share: number;
 }
 export function buildCountsByCountryQuery(f: Filters): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f);
   return {
-    sql: `SELECT a.country, count(*) AS articles, count(*) / sum(count(*)) OVER () AS share
-      FROM articles a WHERE ${w.sql}
-      GROUP BY a.country ORDER BY articles DESC, a.country NULLS LAST`,
+    sql: `SELECT c.country, ${N} AS articles, ${N} / sum(${N}) OVER () AS share
+      FROM article_counts c WHERE ${w.sql}
+      GROUP BY c.country ORDER BY articles DESC, c.country NULLS LAST`,
     params: w.params
   };
 }
@@ -52,11 +59,11 @@ export interface CountByLangRow {
   share: number;
 }
 export function buildCountsByLangQuery(f: Filters): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f);
   return {
-    sql: `SELECT a.lang, count(*) AS articles, count(*) / sum(count(*)) OVER () AS share
-      FROM articles a WHERE ${w.sql}
-      GROUP BY a.lang ORDER BY articles DESC, a.lang`,
+    sql: `SELECT c.lang, ${N} AS articles, ${N} / sum(${N}) OVER () AS share
+      FROM article_counts c WHERE ${w.sql}
+      GROUP BY c.lang ORDER BY articles DESC, c.lang`,
     params: w.params
   };
 }
@@ -69,13 +76,13 @@ export interface CountBySourceRow {
   share: number;
 }
 export function buildCountsBySourceQuery(f: Filters): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f);
   // A source belongs to one country; any_value keeps the row when an outlet's country is unknown for some articles.
   return {
-    sql: `SELECT a.source_id, any_value(a.source_name) AS source_name, any_value(a.country) AS country,
-        count(*) AS articles, count(*) / sum(count(*)) OVER () AS share
-      FROM articles a WHERE ${w.sql}
-      GROUP BY a.source_id ORDER BY articles DESC, a.source_id NULLS LAST`,
+    sql: `SELECT c.source_id, any_value(c.source_name) AS source_name, any_value(c.country) AS country,
+        ${N} AS articles, ${N} / sum(${N}) OVER () AS share
+      FROM article_counts c WHERE ${w.sql}
+      GROUP BY c.source_id ORDER BY articles DESC, c.source_id NULLS LAST`,
     params: w.params
   };
 }
@@ -87,15 +94,15 @@ export interface ArticlesPerBucketRow {
 }
 /** Date coverage: dated articles per bucket and country, empty buckets included (articles = 0). */
 export function buildArticlesPerBucketQuery(f: Filters, granularity: Granularity = 'month'): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f);
   return {
     sql: `WITH fa AS (
-        SELECT a.article_id, a.country, ${bucketExpr(granularity, 'a.date')} AS bucket
-        FROM articles a WHERE a.date IS NOT NULL AND ${w.sql}
+        SELECT c.country, c.articles, ${bucketExpr(granularity, 'c.date')} AS bucket
+        FROM article_counts c WHERE c.date IS NOT NULL AND ${w.sql}
       ),
       ${bucketSeriesCtes(granularity)},
       countries AS (SELECT DISTINCT country FROM fa),
-      counts AS (SELECT bucket, country, count(*) AS articles FROM fa GROUP BY bucket, country)
+      counts AS (SELECT bucket, country, CAST(sum(articles) AS BIGINT) AS articles FROM fa GROUP BY bucket, country)
       SELECT b.bucket, c.country, coalesce(n.articles, 0) AS articles
       FROM buckets b CROSS JOIN countries c
       LEFT JOIN counts n ON n.bucket = b.bucket AND n.country IS NOT DISTINCT FROM c.country
@@ -115,13 +122,13 @@ export interface TopicShareRow {
 }
 /** Share of the filtered articles that carry each topic (an article can carry several, so shares need not sum to 1). */
 export function buildTopicSharesQuery(f: Filters): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f);
   return {
-    sql: `WITH fa AS (SELECT a.article_id FROM articles a WHERE ${w.sql}),
-      total AS (SELECT count(*) AS total FROM fa),
+    sql: `WITH fa AS (SELECT c.topic_mask, c.articles FROM article_counts c WHERE ${w.sql}),
+      total AS (SELECT coalesce(CAST(sum(articles) AS BIGINT), 0) AS total FROM fa),
       hits AS (
-        SELECT t.topic_id, count(DISTINCT t.article_id) AS articles
-        FROM topics t JOIN fa ON fa.article_id = t.article_id GROUP BY t.topic_id
+        SELECT tb.topic_id, CAST(sum(fa.articles) AS BIGINT) AS articles
+        FROM fa JOIN (${TOPIC_BITS_SQL}) tb ON (fa.topic_mask & tb.mask) <> 0 GROUP BY tb.topic_id
       )
       SELECT d.topic_id, d.label_en, d.color, d.core, coalesce(h.articles, 0) AS articles, total.total,
         CASE WHEN total.total = 0 THEN NULL ELSE coalesce(h.articles, 0) / total.total END AS share

@@ -3,7 +3,7 @@ import type { BoundQuery } from '$lib/db/types';
 import { whereClause, UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
 import type { EntityKind, Lang, StanceLabel, TargetKind } from '$lib/schema';
 import { bucketExpr, clampInt, type Granularity } from './sql';
-import { bucketSeriesCtes, stanceTargetCondition } from './common';
+import { bucketSeriesCtes, factsWhere, stanceTargetCondition } from './common';
 
 export interface StanceTrendOptions extends StanceTarget {
   granularity: Granularity;
@@ -35,13 +35,13 @@ function threshold(t: number): number {
 }
 
 export function buildStanceTrendQuery(f: Filters, opts: StanceTrendOptions): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f, 'a');
   const target = stanceTargetCondition(opts, 's');
   const country = opts.byCountry ? 'a.country' : 'CAST(NULL AS VARCHAR)';
   return {
     sql: `WITH fa AS (
         SELECT a.article_id, ${country} AS country, ${bucketExpr(opts.granularity, 'a.date')} AS bucket
-        FROM articles a WHERE a.date IS NOT NULL AND ${w.sql}
+        FROM article_facts a WHERE a.date IS NOT NULL AND ${w.sql}
       ),
       ${bucketSeriesCtes(opts.granularity)},
       countries AS (SELECT DISTINCT country FROM fa),
@@ -175,10 +175,10 @@ export interface StanceTargetRow {
  * `entity:@un_system` row ("All UN bodies") first whenever any UN body has a stance.
  */
 export function buildStanceTargetsQuery(f: Filters): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f, 'a');
   return {
     sql: `WITH fs AS (
-        SELECT s.* FROM stances s JOIN articles a ON a.article_id = s.article_id WHERE ${w.sql}
+        SELECT s.* FROM stances s JOIN article_facts a ON a.article_id = s.article_id WHERE ${w.sql}
       ),
       per_target AS (
         SELECT fs.target_kind, fs.target_id,

@@ -1,8 +1,8 @@
 /** Topic trends: how often each topic appears over time, optionally per country. */
 import type { BoundQuery } from '$lib/db/types';
-import { whereClause, type Filters, type Measure } from '$lib/filters';
+import type { Filters, Measure } from '$lib/filters';
 import { bucketExpr, inList, type Granularity } from './sql';
-import { bucketSeriesCtes } from './common';
+import { bucketSeriesCtes, factsWhere, TOPIC_BITS_SQL } from './common';
 
 export interface TopicTrendOptions {
   granularity: Granularity;
@@ -34,22 +34,25 @@ export interface TopicTrendRow {
  * topic. Undated articles have no bucket: report them with `buildUndatedCountQuery`.
  */
 export function buildTopicTrendQuery(f: Filters, opts: TopicTrendOptions): BoundQuery {
-  const w = whereClause({ ...f, topics: [] });
+  const w = factsWhere({ ...f, topics: [] });
   const series = f.topics.length ? inList('topic_id', f.topics) : { sql: 'TRUE', params: [] };
-  const country = opts.byCountry ? 'a.country' : 'CAST(NULL AS VARCHAR)';
+  const country = opts.byCountry ? 'c.country' : 'CAST(NULL AS VARCHAR)';
   const value = opts.measure === 'count' ? 'CAST(articles AS DOUBLE)' : 'share';
+  // From article_counts: rows of one bucket/country are summed first (few), then split by topic bit.
   return {
     sql: `WITH fa AS (
-        SELECT a.article_id, ${country} AS country, ${bucketExpr(opts.granularity, 'a.date')} AS bucket
-        FROM articles a WHERE a.date IS NOT NULL AND ${w.sql}
+        SELECT ${country} AS country, ${bucketExpr(opts.granularity, 'c.date')} AS bucket, c.topic_mask,
+          CAST(sum(c.articles) AS BIGINT) AS articles
+        FROM article_counts c WHERE c.date IS NOT NULL AND ${w.sql}
+        GROUP BY ALL
       ),
       ${bucketSeriesCtes(opts.granularity)},
       countries AS (SELECT DISTINCT country FROM fa),
-      tot AS (SELECT bucket, country, count(*) AS total FROM fa GROUP BY bucket, country),
+      tot AS (SELECT bucket, country, CAST(sum(articles) AS BIGINT) AS total FROM fa GROUP BY bucket, country),
       hit AS (
-        SELECT fa.bucket, fa.country, t.topic_id, count(DISTINCT fa.article_id) AS articles
-        FROM fa JOIN topics t ON t.article_id = fa.article_id
-        GROUP BY fa.bucket, fa.country, t.topic_id
+        SELECT fa.bucket, fa.country, tb.topic_id, CAST(sum(fa.articles) AS BIGINT) AS articles
+        FROM fa JOIN (${TOPIC_BITS_SQL}) tb ON (fa.topic_mask & tb.mask) <> 0
+        GROUP BY fa.bucket, fa.country, tb.topic_id
       ),
       defs AS (SELECT topic_id, label_en, color FROM topic_defs WHERE ${series.sql}),
       grid AS (
@@ -77,9 +80,11 @@ export interface UndatedCountRow {
  * undated articles, which is exactly what the "N undated articles not shown" note needs to count).
  */
 export function buildUndatedCountQuery(f: Filters): BoundQuery {
-  const w = whereClause({ ...f, from: null, to: null });
+  const w = factsWhere({ ...f, from: null, to: null });
   return {
-    sql: `SELECT count(a.date) AS dated, count(*) - count(a.date) AS undated FROM articles a WHERE ${w.sql}`,
+    sql: `SELECT coalesce(CAST(sum(c.articles) FILTER (WHERE c.date IS NOT NULL) AS BIGINT), 0) AS dated,
+        coalesce(CAST(sum(c.articles) FILTER (WHERE c.date IS NULL) AS BIGINT), 0) AS undated
+      FROM article_counts c WHERE ${w.sql}`,
     params: w.params
   };
 }
