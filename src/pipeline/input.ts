@@ -132,6 +132,10 @@ function fromRecord(o: Record<string, unknown>, file: string, line: number): Inp
   if (o.text !== undefined && o.text !== null && typeof o.text !== 'string') return reject(file, line, meta.id ?? null, 'malformed', `line ${line}: "text" is not a string`);
   if (!text) return reject(file, line, meta.id ?? null, 'empty', `line ${line}: no text`);
   if (text.length > MAX_ARTICLE_CHARS) return reject(file, line, meta.id ?? null, 'too_large', `line ${line}: ${text.length} characters (limit ${MAX_ARTICLE_CHARS})`);
+  return articleItem(meta, file, line, text, null, Buffer.byteLength(text));
+}
+
+function articleItem(meta: Meta, file: string, line: number | null, text: string, header: string | null, bytes: number): InputItem {
   return {
     kind: 'article',
     article: {
@@ -145,8 +149,8 @@ function fromRecord(o: Record<string, unknown>, file: string, line: number): Inp
       date: meta.date ?? null,
       title: meta.title ?? null,
       text,
-      header_date: null,
-      bytes: Buffer.byteLength(text)
+      header_date: header,
+      bytes
     }
   };
 }
@@ -287,24 +291,7 @@ export function* readInput(root: string, opts: { streamJsonlBytes?: number } = {
         yield reject(rel, null, null, 'empty', 'no text');
         continue;
       }
-      const meta = sidecar.get(basename(path)) ?? sidecar.get(rel) ?? {};
-      yield {
-        kind: 'article',
-        article: {
-          input_file: rel,
-          input_line: null,
-          input_id: meta.id ?? null,
-          url: meta.url ?? null,
-          source: meta.source ?? null,
-          country: meta.country ?? null,
-          lang: meta.lang ?? null,
-          date: meta.date ?? null,
-          title: meta.title ?? null,
-          text: body,
-          header_date: header,
-          bytes: buf.length
-        }
-      };
+      yield articleItem(sidecar.get(basename(path)) ?? sidecar.get(rel) ?? {}, rel, null, body, header, buf.length);
     }
   }
 }
