@@ -123,3 +123,26 @@ describe('streamed JSONL (large files)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('metadata.csv sidecar', () => {
+  it('supplies and overrides date, source, country and url for .txt files, keyed by file name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'em-side-'));
+    const inp = join(dir, 'in');
+    mkdirSync(inp);
+    writeFileSync(join(inp, 'x.txt'), `date 2020-01-01\nعنوان\n\n${fa}`);
+    writeFileSync(join(inp, 'y.txt'), `عنوان دیگر\n\n${ar}`);
+    writeFileSync(join(inp, 'metadata.csv'), 'file,date,source,country,url\nx.txt,2024-05-06,Mehr News Agency,IR,https://example.org/x\ny.txt,,Echorouk,DZ,\n');
+    await runPipeline({ input: inp, out: join(dir, 'out') });
+    const db = await openNodeDb(join(dir, 'out'));
+    const rows = await db.query<{ article_id: string; date: string | null; date_origin: string; source_name: string; country: string; url: string | null }>({
+      sql: 'SELECT article_id, CAST(date AS VARCHAR) AS date, date_origin, source_name, country, url FROM articles ORDER BY article_id',
+      params: []
+    });
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(rows).toEqual([
+      { article_id: 'x', date: '2024-05-06', date_origin: 'metadata', source_name: 'Mehr News Agency', country: 'IR', url: 'https://example.org/x' },
+      { article_id: 'y', date: null, date_origin: 'none', source_name: expect.stringMatching(/Echorouk/), country: 'DZ', url: null }
+    ]);
+  });
+});
