@@ -20,7 +20,7 @@ export interface Processed {
   mentions: MentionRow[];
   topics: TopicRow[];
   stances: StanceRow[];
-  terms: Term[];
+  terms: TermCounts;
 }
 
 const TITLE_MAX = 220;
@@ -62,21 +62,28 @@ const STOP = new Set<string>(
 const AR_CLITIC = /^(?:[وف]?[بک]?ال|[وف]?لل)(?=...)/;
 const WORD = /[\p{L}\p{M}]+/gu;
 
-export interface Term {
-  /** Normalised, clitic-free form: what is counted. */
-  key: string;
-  /** The word as the article wrote it (first occurrence), for display. */
-  surface: string;
+export interface TermCounts {
+  /** Every distinct counted form in the article (for document frequency). */
+  keys: string[];
+  /** The most frequent forms: key, count and the word as the article first wrote it. */
+  top: { key: string; n: number; surface: string }[];
+  /** Number of counted words. */
+  len: number;
 }
 
+/** Words per article kept as TF-IDF candidates. */
+export const TERM_CANDIDATES = 30;
+
 /**
- * Content terms for TF-IDF from the normalised text, keyed by a clitic-free normalised form and shown in the
- * article's own spelling: 3+ letters, no stop words, no numbers.
+ * Content words for TF-IDF from the normalised text, keyed by a clitic-free normalised form («والروسي» and «الروسي»
+ * count as «روسي») and shown in the article's own spelling: 3+ letters, no stop words, no numbers.
  */
-export function contentTerms(nz: Normalized, text: string, lang: string): Term[] {
-  const out: Term[] = [];
+export function contentTerms(nz: Normalized, text: string, lang: string): TermCounts {
+  const counts = new Map<string, { n: number; ns: number; ne: number }>();
+  let len = 0;
   WORD.lastIndex = 0;
   for (let m = WORD.exec(nz.norm); m; m = WORD.exec(nz.norm)) {
+    if (m[0].length < 3) continue;
     let key = m[0].toLowerCase();
     // Shown from the article («الروسي» for «والروسي»), counted without it («روسي»).
     let skip = 0;
@@ -88,10 +95,19 @@ export function contentTerms(nz: Normalized, text: string, lang: string): Term[]
       }
     }
     if (key.length < 3 || STOP.has(key) || STOP.has(m[0])) continue;
-    const [s, e] = toOriginalSpan(nz, m.index + skip, m.index + m[0].length);
-    out.push({ key, surface: text.slice(s, e).replace(/[\u064B-\u065F\u0640]/g, '') });
+    len++;
+    const cur = counts.get(key);
+    if (cur) cur.n++;
+    else counts.set(key, { n: 1, ns: m.index + skip, ne: m.index + m[0].length });
   }
-  return out;
+  const top = [...counts]
+    .sort((a, b) => b[1].n - a[1].n)
+    .slice(0, TERM_CANDIDATES)
+    .map(([key, c]) => {
+      const [s0, e0] = toOriginalSpan(nz, c.ns, c.ne);
+      return { key, n: c.n, surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
+    });
+  return { keys: [...counts.keys()], top, len };
 }
 
 export function processArticle(raw: RawArticle, lex: Lexicons): Processed {

@@ -40,8 +40,6 @@ export interface RunSummary {
 
 /** Distinctive terms kept per article. */
 const TERMS_PER_ARTICLE = 10;
-/** Per article, only the most frequent words are candidates (bounds the staging table on large runs). */
-const TERM_CANDIDATES = 30;
 const BATCH = 200;
 const WORKER_HEAP_MB = 192;
 
@@ -134,16 +132,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
       byLang[a.lang] = (byLang[a.lang] ?? 0) + 1;
       byCountry[a.country ?? 'unknown'] = (byCountry[a.country ?? 'unknown'] ?? 0) + 1;
       if (a.date) dated++;
-      const counts = new Map<string, [number, string]>();
-      for (const t of p.terms) {
-        const c = counts.get(t.key);
-        if (c) c[0]++;
-        else counts.set(t.key, [1, t.surface]);
-      }
-      for (const k of counts.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-      const len = p.terms.length || 1;
-      for (const [key, [n, surface]] of [...counts].sort((x, y) => y[1][0] - x[1][0]).slice(0, TERM_CANDIDATES))
-        w.appendTermCandidate(a.article_id, key, n, surface, len);
+      for (const k of p.terms.keys) df.set(k, (df.get(k) ?? 0) + 1);
+      const len = p.terms.len || 1;
+      for (const t of p.terms.top) w.appendTermCandidate(a.article_id, t.key, t.n, t.surface, len);
       written++;
     };
 
