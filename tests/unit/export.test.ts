@@ -100,6 +100,19 @@ describe('provenance', () => {
     expect(filterSummary(EMPTY_FILTERS, labels)).toBe('All countries, outlets, languages and topics');
   });
 
+  it('keeps lists of Persian/Arabic names in reading order with a left-to-right mark after each', () => {
+    const p = buildProvenance({
+      title: 't',
+      filters: EMPTY_FILTERS,
+      labels,
+      extent: null,
+      view: [],
+      counts: null,
+      source: { outlets: ['روزنامه پیام', 'منبر الواحات', 'APS'], generatedAt: null, exportedOn: 'x', methodUrl: 'm' }
+    });
+    expect(p.footer[0]).toContain('Outlets: روزنامه پیام\u200e, منبر الواحات\u200e, APS ·');
+  });
+
   it('gives the date range from the filter, else from the data', () => {
     expect(dateRange(f, { min_date: '2003-01-01', max_date: '2025-10-01' }).text).toBe('Dates: 2021-01-01 to 2025-09-30 (undated articles excluded)');
     const open = dateRange(EMPTY_FILTERS, { min_date: '2003-01-01', max_date: '2025-10-01' });

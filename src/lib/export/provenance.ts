@@ -20,8 +20,16 @@ export interface Labels {
 
 export const METHOD_NOTE = 'Topics and stance detected automatically; see method note';
 
-const list = (items: string[], max = 6) =>
-  items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
+/**
+ * A left-to-right mark after a Persian/Arabic item keeps a list in reading order: without it, two adjacent
+ * right-to-left names and the comma between them form one right-to-left run and appear swapped.
+ */
+export const bidiItem = (s: string) => (RTL.test(s) ? `${s}\u200e` : s);
+const list = (items: string[], max = 6) => {
+  const safe = items.map(bidiItem);
+  return safe.length <= max ? safe.join(', ') : `${safe.slice(0, max).join(', ')} and ${safe.length - max} more`;
+};
 
 /** "Countries: Iran, Algeria · Languages: Persian" or "All countries, outlets, languages and topics". */
 export function filterSummary(f: Filters, l: Labels): string {

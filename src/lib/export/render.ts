@@ -102,6 +102,47 @@ export function printableOption(option: EChartsOption): EChartsOption {
   return o as EChartsOption;
 }
 
+/**
+ * A scroll legend shows one page of series and hides the rest behind arrows, useless on paper. It becomes a plain,
+ * wrapping legend; the rows it needs beyond the first are added to the drawing height and everything positioned
+ * from the top (grids, panel titles) moves down by as much.
+ */
+export function unrollLegend(option: EChartsOption, chartHeight: number, width = EXPORT_WIDTH): { option: EChartsOption; height: number } {
+  const o = { ...option } as Record<string, unknown>;
+  const legends = (Array.isArray(o.legend) ? o.legend : o.legend ? [o.legend] : []) as Record<string, unknown>[];
+  let extra = 0;
+  o.legend = legends.map((l) => {
+    if (l.type !== 'scroll') return l;
+    const series = (Array.isArray(o.series) ? o.series : []) as { name?: string }[];
+    const names = ((l.data as unknown[] | undefined) ?? series.map((x) => x.name))
+      .map((d) => (typeof d === 'string' ? d : (d as { name?: string } | null)?.name ?? ''))
+      .filter(Boolean);
+    let rows = 1;
+    let x = 0;
+    const room = width - 16;
+    for (const n of names) {
+      const w = 25 + 5 + measure(n, 12, 400) + 10;
+      if (x > 0 && x + w > room) {
+        rows++;
+        x = 0;
+      }
+      x += w;
+    }
+    extra = Math.max(extra, (rows - 1) * 24);
+    return { ...l, type: 'plain' };
+  });
+  if (extra > 0) {
+    const shift = (key: string) => {
+      const v = o[key];
+      const arr = (Array.isArray(v) ? v : v ? [v] : []) as Record<string, unknown>[];
+      o[key] = arr.map((g) => (typeof g.top === 'number' ? { ...g, top: g.top + extra } : g));
+    };
+    shift('grid');
+    shift('title');
+  }
+  return { option: o as EChartsOption, height: chartHeight + extra };
+}
+
 function offscreen(width: number, height: number): HTMLDivElement {
   const div = document.createElement('div');
   div.setAttribute('dir', 'ltr');
@@ -129,7 +170,8 @@ export interface Rendered<T> {
   height: number;
 }
 
-export async function renderPng(option: EChartsOption, chartHeight: number, p: Provenance): Promise<Rendered<Blob>> {
+export async function renderPng(live: EChartsOption, drawnHeight: number, p: Provenance): Promise<Rendered<Blob>> {
+  const { option, height: chartHeight } = unrollLegend(live, drawnHeight);
   const L = layout(p, chartHeight);
   const chartCanvas = withInstance('canvas', L.width, chartHeight, option, (c) =>
     c.getRenderedCanvas({ pixelRatio: PIXEL_RATIO, backgroundColor: '#fff' })
@@ -177,7 +219,8 @@ export function escapeXml(s: string): string {
  * shorthand), and texts holding Arabic-script letters are marked `unicode-bidi="embed"` + `direction="ltr"`, the
  * same base direction the canvas export used, so both files order mixed labels identically.
  */
-export function renderSvg(option: EChartsOption, chartHeight: number, p: Provenance): Rendered<string> {
+export function renderSvg(live: EChartsOption, drawnHeight: number, p: Provenance): Rendered<string> {
+  const { option, height: chartHeight } = unrollLegend(live, drawnHeight);
   const L = layout(p, chartHeight);
   let inner = withInstance('svg', L.width, chartHeight, option, (c) => c.renderToSVGString());
   inner = inner.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<svg\b/, `<svg x="0" y="${L.chartTop}"`);
