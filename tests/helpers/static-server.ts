@@ -62,12 +62,32 @@ export async function startStaticServer(opts: { root: string; dataDir?: string; 
         st = await stat(file).catch(() => null);
       }
       if (!st || !st.isFile()) return send(404, 'not found');
+      const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      // Byte ranges (one range per request), as every static host serves them: the dashboard reads Parquet row
+      // groups by HTTP range instead of whole files.
+      const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+      if (range && (range[1] !== '' || range[2] !== '')) {
+        const start = range[1] === '' ? Math.max(0, st.size - Number(range[2])) : Number(range[1]);
+        const end = range[1] === '' || range[2] === '' ? st.size - 1 : Math.min(Number(range[2]), st.size - 1);
+        if (start > end || start >= st.size) {
+          requests.push({ path: req.url ?? '', status: 416 });
+          res.writeHead(416, { 'content-range': `bytes */${st.size}` });
+          return res.end();
+        }
+        requests.push({ path: req.url ?? '', status: 206 });
+        res.writeHead(206, {
+          'content-type': type,
+          'content-length': end - start + 1,
+          'content-range': `bytes ${start}-${end}/${st.size}`,
+          'accept-ranges': 'bytes',
+          'cache-control': 'no-store'
+        });
+        if (req.method === 'HEAD') return res.end();
+        return createReadStream(file, { start, end }).pipe(res);
+      }
       requests.push({ path: req.url ?? '', status: 200 });
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'content-length': st.size,
-        'cache-control': 'no-store'
-      });
+      res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'accept-ranges': 'bytes', 'cache-control': 'no-store' });
+      if (req.method === 'HEAD') return res.end();
       createReadStream(file).pipe(res);
     } catch (e) {
       send(500, String(e));
