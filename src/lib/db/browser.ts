@@ -10,7 +10,7 @@
  *     entity_articles; the first chart needs nothing else.
  *   - every other table on the first query that reads it (`FROM`/`JOIN` in its SQL); `articles` without `text`.
  *   - article text never whole, except for a full-text search: `article_text` starts empty and receives the row
- *     groups (~1k articles each, read by HTTP range) that hold the rows a query declares in `BoundQuery.text`.
+ *     groups (2,048 articles each, read by HTTP range) that hold the rows a query declares in `BoundQuery.text`.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
