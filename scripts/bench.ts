@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { openNodeDb } from '../src/lib/db/node';
 import { EMPTY_FILTERS } from '../src/lib/filters';
 import * as Q from '../src/lib/queries';
-import { PARQUET_FILES, type Manifest, type TableName } from '../src/lib/schema';
+import { DERIVED_PARQUET_FILES, PARQUET_FILES, type Manifest, type TableName } from '../src/lib/schema';
 
 const { values } = parseArgs({
   options: {
@@ -180,6 +180,7 @@ for (const n of sizes) {
   const textMB = p.manifest.rows.articles ? statSync(input).size / 1e6 : 0;
   const parquet: Record<string, number> = {};
   for (const [t, f] of Object.entries(PARQUET_FILES)) parquet[t] = statSync(join(out, f)).size / 1e6;
+  for (const [t, f] of Object.entries(DERIVED_PARQUET_FILES)) if (existsSync(join(out, f))) parquet[t] = statSync(join(out, f)).size / 1e6;
   console.error(`[bench] queries on ${n} …`);
   const queries = await timeQueries(out);
   const browser = n <= Number(values['browser-max']) ? await timeBrowser(out) : { coldMs: null, p50: null, p95: null, note: 'skipped (--browser-max)' };
@@ -198,6 +199,8 @@ line('preprocess MB/s (input)', rows.map((r) => fmt(r.mbps, 2)));
 line('preprocess articles/s', rows.map((r) => fmt(r.aps, 0)));
 line('preprocess peak RSS (MB)', rows.map((r) => fmt(r.rssMB, 0)));
 for (const t of Object.keys(PARQUET_FILES) as TableName[]) line(`parquet ${t} (MB / rows)`, rows.map((r) => `${fmt(r.parquet[t], 1)}/${r.rows[t]}`));
+// Derived tables (not in the manifest's row counts): size only; the browser starts from article_counts.
+for (const t of Object.keys(DERIVED_PARQUET_FILES)) line(`parquet ${t} (MB)`, rows.map((r) => fmt(r.parquet[t], 2)));
 for (const q of Object.keys(rows[0]?.queries ?? {})) line(`query ${q} (ms)`, rows.map((r) => fmt(r.queries[q], 0)));
 line('browser cold load → chart (ms)', rows.map((r) => fmt(r.browser.coldMs, 0)));
 line('browser change → redraw p50 (ms)', rows.map((r) => fmt(r.browser.p50, 0)));
