@@ -35,8 +35,22 @@ function stagingType(t: string): string {
   return t === 'DATE' ? 'VARCHAR' : t;
 }
 
+/**
+ * The Parquet writer holds a whole row group in memory: 100,000 articles with their text are ~350 MB, which broke
+ * the 512 MB staging limit at 100k articles. Row groups are capped by rows and by bytes.
+ */
+const ROW_GROUP_ROWS: Record<TableName, number> = {
+  articles: 16384,
+  mentions: 122880,
+  topics: 122880,
+  stances: 61440,
+  entities: 122880,
+  topic_defs: 122880,
+  terms: 122880
+};
+
 /** Rows are staged in a disk-backed DuckDB database with this memory limit: big runs spill, RSS stays flat. */
-const STAGING_MEMORY = '512MB';
+const STAGING_MEMORY = process.env.EM_STAGING_MEMORY ?? '512MB';
 
 export class TableWriter {
   private constructor(
@@ -138,7 +152,7 @@ export class TableWriter {
         .join(', ');
       const file = join(dir, PARQUET_FILES[t]);
       await this.conn.run(
-        `COPY (SELECT ${select} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`
+        `COPY (SELECT ${select} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS[t]}, ROW_GROUP_SIZE_BYTES '32MB')`
       );
     }
     await this.writeDerived(dir);
@@ -199,12 +213,12 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string): P
   await run(`COPY (
       SELECT article_id, date, country, source_id, lang, topic_mask, text_row FROM d_facts
       ORDER BY date NULLS LAST, article_id
-    ) TO ${file('article_facts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
+    ) TO ${file('article_facts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, ROW_GROUP_SIZE_BYTES '32MB')`);
   await run(`COPY (
       SELECT date, country, source_id, source_name, lang, topic_mask, CAST(count(*) AS INTEGER) AS articles
       FROM d_facts GROUP BY ALL
       ORDER BY date NULLS LAST, country NULLS LAST, source_id NULLS LAST, source_name NULLS LAST, lang, topic_mask
-    ) TO ${file('article_counts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
+    ) TO ${file('article_counts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, ROW_GROUP_SIZE_BYTES '32MB')`);
   await run(`COPY (
       SELECT entity_id, CAST(count(DISTINCT article_id) AS INTEGER) AS articles FROM mentions
       GROUP BY entity_id ORDER BY entity_id
