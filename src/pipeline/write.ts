@@ -213,12 +213,12 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string): P
   await run(`COPY (
       SELECT article_id, date, country, source_id, lang, topic_mask, text_row FROM d_facts
       ORDER BY date NULLS LAST, article_id
-    ) TO ${file('article_facts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, ROW_GROUP_SIZE_BYTES '32MB')`);
+    ) TO ${file('article_facts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
   await run(`COPY (
       SELECT date, country, source_id, source_name, lang, topic_mask, CAST(count(*) AS INTEGER) AS articles
       FROM d_facts GROUP BY ALL
       ORDER BY date NULLS LAST, country NULLS LAST, source_id NULLS LAST, source_name NULLS LAST, lang, topic_mask
-    ) TO ${file('article_counts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, ROW_GROUP_SIZE_BYTES '32MB')`);
+    ) TO ${file('article_counts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
   await run(`COPY (
       SELECT entity_id, CAST(count(DISTINCT article_id) AS INTEGER) AS articles FROM mentions
       GROUP BY entity_id ORDER BY entity_id
