@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFixtureDb } from '../helpers/node-db';
 import { EMPTY_FILTERS, UN_SYSTEM, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
+import { bucketSeriesCtes, factsWhere, TOPIC_BITS_SQL } from '$lib/queries/common';
+import { bucketExpr, inList } from '$lib/queries/sql';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 beforeAll(async () => {
@@ -11,13 +13,82 @@ beforeAll(async () => {
 afterAll(async () => env?.cleanup());
 const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
 const F = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
+/** The gap-filling SQL the page ran before the grid moved to `fillTopicTrend`, kept as the reference it must match. */
+function referenceGridQuery(f: Filters, opts: Q.TopicTrendOptions): { sql: string; params: unknown[] } {
+  const w = factsWhere({ ...f, topics: [] });
+  const series = f.topics.length ? inList('topic_id', f.topics) : { sql: 'TRUE', params: [] };
+  const country = opts.byCountry ? 'c.country' : 'CAST(NULL AS VARCHAR)';
+  const value = opts.measure === 'count' ? 'CAST(articles AS DOUBLE)' : 'share';
+  // From article_counts: rows of one bucket/country are summed first (few), then split by topic bit.
+  return {
+    sql: `WITH fa AS (
+        SELECT ${country} AS country, ${bucketExpr(opts.granularity, 'c.date')} AS bucket, c.topic_mask,
+          CAST(sum(c.articles) AS BIGINT) AS articles
+        FROM article_counts c WHERE c.date IS NOT NULL AND ${w.sql}
+        GROUP BY ALL
+      ),
+      ${bucketSeriesCtes(opts.granularity)},
+      countries AS (SELECT DISTINCT country FROM fa),
+      tot AS (SELECT bucket, country, CAST(sum(articles) AS BIGINT) AS total FROM fa GROUP BY bucket, country),
+      hit AS (
+        SELECT fa.bucket, fa.country, tb.topic_id, CAST(sum(fa.articles) AS BIGINT) AS articles
+        FROM fa JOIN (${TOPIC_BITS_SQL}) tb ON (fa.topic_mask & tb.mask) <> 0
+        GROUP BY fa.bucket, fa.country, tb.topic_id
+      ),
+      defs AS (SELECT topic_id, label_en, color FROM topic_defs WHERE ${series.sql}),
+      grid AS (
+        SELECT b.bucket, c.country, d.topic_id, d.label_en, d.color,
+          coalesce(h.articles, 0) AS articles, coalesce(tot.total, 0) AS total,
+          CASE WHEN coalesce(tot.total, 0) = 0 THEN NULL ELSE coalesce(h.articles, 0) / tot.total END AS share
+        FROM buckets b CROSS JOIN countries c CROSS JOIN defs d
+        LEFT JOIN tot ON tot.bucket = b.bucket AND tot.country IS NOT DISTINCT FROM c.country
+        LEFT JOIN hit h ON h.bucket = b.bucket AND h.country IS NOT DISTINCT FROM c.country AND h.topic_id = d.topic_id
+      )
+      SELECT bucket, country, topic_id, label_en, color, articles, total, share,
+        ${value} AS value
+      FROM grid
+      ORDER BY bucket, country NULLS LAST, topic_id`,
+    params: [...w.params, ...series.params]
+  };
+}
+
+/** Runs the page's two queries and fills the gaps as the page does. */
+const grid = async (f: Filters, o: Q.TopicTrendOptions) =>
+  Q.fillTopicTrend(
+    await run<Q.TopicTrendHitRow>(Q.buildTopicTrendQuery(f, o)),
+    await run<Q.TopicSeriesRow>(Q.buildTopicSeriesQuery(f)),
+    o.granularity,
+    o.measure
+  );
 const key = (r: { bucket: string; country: string | null }) => `${r.bucket}|${r.country}`;
 
-describe('buildTopicTrendQuery', () => {
-  it('month, not split: one row per bucket × topic with share of the bucket', async () => {
-    const rows = await run<Q.TopicTrendRow>(
-      Q.buildTopicTrendQuery(EMPTY_FILTERS, { granularity: 'month', measure: 'share', byCountry: false })
+describe('buildTopicTrendQuery + fillTopicTrend', () => {
+  it('the query returns only non-empty cells, each with its bucket/country total', async () => {
+    const cells = await run<Q.TopicTrendHitRow>(
+      Q.buildTopicTrendQuery(EMPTY_FILTERS, { granularity: 'month', measure: 'share', byCountry: true })
     );
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.length).toBeLessThan(3 * 3 * 4);
+    for (const c of cells) {
+      expect(c.total).toBeGreaterThan(0);
+      if (c.topic_id !== null) expect(c.articles).toBeGreaterThan(0);
+    }
+    expect(cells.find((c) => c.bucket === '2024-01-01' && c.country === 'IR' && c.topic_id === 'climate')).toBeUndefined();
+  });
+
+  it('the filled grid equals the SQL grid the page used to run (every granularity, split, topic filter)', async () => {
+    for (const granularity of ['week', 'month', 'quarter', 'year'] as const)
+      for (const byCountry of [false, true])
+        for (const f of [EMPTY_FILTERS, F({ topics: ['sanctions', 'climate'] }), F({ countries: ['DZ'], from: '2024-02-01' })])
+          for (const measure of ['share', 'count'] as const) {
+            const want = await run<Q.TopicTrendRow>(referenceGridQuery(f, { granularity, measure, byCountry }));
+            expect(await grid(f, { granularity, measure, byCountry }), `${granularity} ${byCountry} ${measure}`).toEqual(want);
+          }
+  });
+
+
+  it('month, not split: one row per bucket × topic with share of the bucket', async () => {
+    const rows = await grid(EMPTY_FILTERS, { granularity: 'month', measure: 'share', byCountry: false });
     expect(rows).toHaveLength(3 * 4);
     const cell = (b: string, t: string) => rows.find((r) => r.bucket === b && r.topic_id === t)!;
     expect(cell('2024-01-01', 'sanctions')).toMatchObject({ country: null, articles: 2, total: 3, label_en: 'Sanctions' });
@@ -31,16 +102,12 @@ describe('buildTopicTrendQuery', () => {
   });
 
   it('measure=count puts the article count in value', async () => {
-    const rows = await run<Q.TopicTrendRow>(
-      Q.buildTopicTrendQuery(EMPTY_FILTERS, { granularity: 'month', measure: 'count', byCountry: false })
-    );
+    const rows = await grid(EMPTY_FILTERS, { granularity: 'month', measure: 'count', byCountry: false });
     expect(rows.find((r) => r.bucket === '2024-01-01' && r.topic_id === 'sanctions')!.value).toBe(2);
   });
 
   it('split by country: shares use each country’s own bucket total', async () => {
-    const rows = await run<Q.TopicTrendRow>(
-      Q.buildTopicTrendQuery(EMPTY_FILTERS, { granularity: 'month', measure: 'share', byCountry: true })
-    );
+    const rows = await grid(EMPTY_FILTERS, { granularity: 'month', measure: 'share', byCountry: true });
     expect(rows).toHaveLength(3 * 3 * 4); // buckets × {IR, DZ, unknown} × topics
     const cell = (b: string, c: string | null, t: string) =>
       rows.find((r) => r.bucket === b && r.country === c && r.topic_id === t)!;
@@ -51,25 +118,21 @@ describe('buildTopicTrendQuery', () => {
   });
 
   it('the topics filter picks series without shrinking the denominator', async () => {
-    const rows = await run<Q.TopicTrendRow>(
-      Q.buildTopicTrendQuery(F({ topics: ['sanctions'] }), { granularity: 'month', measure: 'share', byCountry: false })
-    );
+    const rows = await grid(F({ topics: ['sanctions'] }), { granularity: 'month', measure: 'share', byCountry: false });
     expect(rows.map((r) => [r.bucket, r.articles, r.total])).toEqual([
       ['2024-01-01', 2, 3], ['2024-02-01', 1, 3], ['2024-03-01', 1, 3]
     ]);
   });
 
   it('other filters narrow the denominator', async () => {
-    const rows = await run<Q.TopicTrendRow>(
-      Q.buildTopicTrendQuery(F({ countries: ['DZ'], from: '2024-02-01' }), { granularity: 'quarter', measure: 'share', byCountry: false })
-    );
+    const rows = await grid(F({ countries: ['DZ'], from: '2024-02-01' }), { granularity: 'quarter', measure: 'share', byCountry: false });
     const un = rows.find((r) => r.topic_id === 'un_reform')!;
     expect(un).toMatchObject({ bucket: '2024-01-01', articles: 2, total: 3 }); // a08, a10 of a08 a09 a10
   });
 
   it('year and week granularities run', async () => {
     for (const granularity of ['year', 'week'] as const) {
-      const rows = await run<Q.TopicTrendRow>(Q.buildTopicTrendQuery(EMPTY_FILTERS, { granularity, measure: 'share', byCountry: false }));
+      const rows = await grid(EMPTY_FILTERS, { granularity, measure: 'share', byCountry: false });
       expect(rows.filter((r) => r.topic_id === 'sanctions').reduce((s, r) => s + r.articles, 0)).toBe(4);
     }
   });

@@ -201,3 +201,26 @@ describe('timeZoom', () => {
     expect(timeZoom([1, 2, 3], [0])).toBeUndefined();
   });
 });
+
+describe('topicTrendOption from non-empty cells only', () => {
+  it('draws the same chart as from the full grid: zeros, gaps and flat lines of topics with no article', () => {
+    const sparse: TrendInputRow[] = [
+      { bucket: '2025-01-01', topic_id: 'sanctions', country: 'IR', n: 2, total: 4 },
+      // IR has articles in March but none on a drawn topic: only its total arrives
+      { bucket: '2025-03-01', topic_id: null, country: 'IR', n: 0, total: 6 }
+    ];
+    const dense: TrendInputRow[] = [];
+    for (const bucket of ['2025-01-01', '2025-02-01', '2025-03-01'])
+      for (const topic_id of ['sanctions', 'un']) {
+        const total = bucket === '2025-01-01' ? 4 : bucket === '2025-03-01' ? 6 : 0;
+        dense.push({ bucket, topic_id, country: 'IR', n: bucket === '2025-01-01' && topic_id === 'sanctions' ? 2 : 0, total });
+      }
+    for (const measure of ['share', 'count'] as const) {
+      const base = { granularity: 'month' as const, measure, split: 'overlay' as const, topics, minTotal: 1 };
+      const fromSparse = topicTrendOption(sparse, { ...base, topicIds: ['sanctions', 'un'] });
+      expect(JSON.stringify(fromSparse)).toEqual(JSON.stringify(topicTrendOption(dense, base)));
+    }
+    const un = seriesOf(topicTrendOption(sparse, { granularity: 'month', measure: 'share', split: 'overlay', topics, minTotal: 1, topicIds: ['sanctions', 'un'] })).find((s) => s.id === 'un|IR')!;
+    expect(un.data.map((d) => d.value)).toEqual([0, null, 0]);
+  });
+});

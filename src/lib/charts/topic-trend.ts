@@ -8,7 +8,8 @@ import { panelGrid, panelTitle, panelsHeight, timeZoom } from './panels';
 export interface TrendInputRow {
   /** Bucket start, 'YYYY-MM-DD'. */
   bucket: string;
-  topic_id: string;
+  /** Null on a row that only carries its bucket's total (articles, but none on a drawn topic). */
+  topic_id: string | null;
   /** Null when the query was not split by country. */
   country: string | null;
   /** Articles in this bucket (and country) that carry the topic. */
@@ -31,6 +32,11 @@ export interface TopicTrendOptions {
   /** Trailing window in buckets; 1 or less = raw values. */
   rolling?: number;
   topics: Record<string, TopicMeta>;
+  /**
+   * The series to draw, including topics with no article at all (a flat zero line); defaults to the topics present
+   * in `rows`. Rows need only be the non-empty cells: every other bucket/country/topic is filled in here.
+   */
+  topicIds?: readonly string[];
   /**
    * Shares of periods with fewer articles than this are left out (gap): 1 of 2 articles is "50%" but says nothing.
    * Counts are always drawn. Default 5.
@@ -59,7 +65,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   const bIndex = new Map(buckets.map((b, i) => [b, i]));
   const split = o.split;
   const countries = sortCountries(rows.map((r) => (split === 'none' ? '' : (r.country ?? ''))));
-  const topicIds = [...new Set(rows.map((r) => r.topic_id))].sort((a, b) =>
+  const topicIds = [...new Set(o.topicIds ?? rows.flatMap((r) => (r.topic_id === null ? [] : [r.topic_id])))].sort((a, b) =>
     (o.topics[a]?.label ?? a).localeCompare(o.topics[b]?.label ?? b)
   );
   const topicColor = (t: string) => o.topics[t]?.color || colorAt(topicIds.indexOf(t));
@@ -73,6 +79,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
     const b = r.bucket.slice(0, 10);
     const tk = `${c}|${b}`;
     totals.set(tk, Math.max(totals.get(tk) ?? 0, Number(r.total) || 0));
+    if (r.topic_id === null) continue;
     const ck = `${c}|${r.topic_id}|${b}`;
     counts.set(ck, (counts.get(ck) ?? 0) + (Number(r.n) || 0));
   }

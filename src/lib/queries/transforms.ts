@@ -1,5 +1,7 @@
 /** Pure row transforms shared by charts and tables (no SQL, no DOM). */
+import type { Measure } from '$lib/filters';
 import type { Granularity } from './sql';
+import type { TopicSeriesRow, TopicTrendHitRow, TopicTrendRow } from './trends';
 
 /**
  * Trailing mean over `window` points (the point and the window−1 before it). Nulls are skipped; a point whose window
@@ -57,6 +59,57 @@ export function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]>
     const list = out.get(k);
     if (list) list.push(r);
     else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** Every bucket start from `first` to `last` inclusive (date_trunc's starts: Monday weeks, day-1 months). */
+export function bucketStarts(first: string, last: string, granularity: Granularity): string[] {
+  const out: string[] = [];
+  for (let b = first.slice(0, 10); b <= last; b = bucketEnd(b, granularity)) out.push(b);
+  return out;
+}
+
+/**
+ * `buildTopicTrendQuery`'s non-empty cells → the full grid the chart and the CSV export show: every bucket between
+ * the first and last dated one × every country present (nulls last) × every series, ordered by bucket, country,
+ * topic_id. A missing cell is 0 articles of its bucket's total; a bucket/country with no articles at all has total 0
+ * and share null (a gap, never "0% interest"). `value` mirrors `articles` or `share` as the measure says.
+ */
+export function fillTopicTrend(
+  cells: readonly TopicTrendHitRow[],
+  series: readonly TopicSeriesRow[],
+  granularity: Granularity,
+  measure: Measure
+): TopicTrendRow[] {
+  if (!cells.length) return [];
+  let first = cells[0].bucket;
+  let last = first;
+  const countrySet = new Set<string | null>();
+  const totals = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const c of cells) {
+    if (c.bucket < first) first = c.bucket;
+    if (c.bucket > last) last = c.bucket;
+    countrySet.add(c.country);
+    totals.set(`${c.bucket}|${c.country}`, Number(c.total));
+    if (c.topic_id !== null) counts.set(`${c.bucket}|${c.country}|${c.topic_id}`, Number(c.articles));
+  }
+  const countries = [...countrySet].sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const topics = [...series].sort((a, b) => (a.topic_id < b.topic_id ? -1 : a.topic_id > b.topic_id ? 1 : 0));
+  const out: TopicTrendRow[] = [];
+  for (const bucket of bucketStarts(first, last, granularity)) {
+    for (const country of countries) {
+      const total = totals.get(`${bucket}|${country}`) ?? 0;
+      for (const t of topics) {
+        const articles = counts.get(`${bucket}|${country}|${t.topic_id}`) ?? 0;
+        const share = total === 0 ? null : articles / total;
+        out.push({
+          bucket, country, topic_id: t.topic_id, label_en: t.label_en, color: t.color, articles, total, share,
+          value: measure === 'count' ? articles : share
+        });
+      }
+    }
   }
   return out;
 }
