@@ -23,11 +23,12 @@ const { values } = parseArgs({
     'browser-max': { type: 'string', default: '1000000' },
     workers: { type: 'string' },
     repeat: { type: 'string', default: '20' },
+    reuse: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   }
 });
 if (values.help) {
-  console.log('Usage: npm run bench -- [--sizes 10000,100000,1000000] [--from ../shared/corpus] [--browser-max N] [--workers N]');
+  console.log('Usage: npm run bench -- [--sizes 10000,100000,1000000] [--from ../shared/corpus] [--browser-max N] [--workers N] [--repeat N] [--reuse]');
   process.exit(0);
 }
 
@@ -176,7 +177,13 @@ for (const n of sizes) {
   const input = synth(n);
   const out = join(BENCH, `out-${n}`);
   console.error(`[bench] preprocessing ${n} …`);
-  const p = preprocess(input, out);
+  // --reuse: keep an earlier run's output (its manifest gives the run time; peak RSS is then unknown).
+  const p = values.reuse && existsSync(join(out, 'manifest.json'))
+    ? (() => {
+        const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+        return { seconds: manifest.run_ms / 1000, rssMB: null, manifest };
+      })()
+    : preprocess(input, out);
   const textMB = p.manifest.rows.articles ? statSync(input).size / 1e6 : 0;
   const parquet: Record<string, number> = {};
   for (const [t, f] of Object.entries(PARQUET_FILES)) parquet[t] = statSync(join(out, f)).size / 1e6;
