@@ -219,7 +219,6 @@ export function compileLexicons(raw: RawLexicons): Lexicons {
     group.add(new PhraseMatcher(LANGS.flatMap((lang) => (lists?.[lang] ?? []).map((p) => ({ alias: p, lang, payload: p })))));
   const re = (ps: string[] | undefined) => (ps ?? []).map((p) => new RegExp(p, 'u'));
   const version = createHash('sha256')
-    .update(JSON.stringify([raw.entities.version, raw.topics.version, raw.cues.version, raw.sources.version, raw.boilerplate.version]))
     .update(JSON.stringify(raw))
     .digest('hex')
     .slice(0, 12);

@@ -27,19 +27,24 @@ export function barsHeight(n: number): number {
 const fmt = (format: 'count' | 'share' | undefined) => (v: unknown) =>
   format === 'share' ? formatPct(Number(v) || 0) : String(v);
 
+/** The value axis of a horizontal bar chart: counts, or shares shown as percentages. */
+function valueAxis(o: { valueName?: string; format?: string }) {
+  return {
+    type: 'value' as const,
+    name: o.valueName,
+    nameLocation: 'middle' as const,
+    nameGap: 22,
+    axisLabel: { formatter: o.format === 'share' ? (v: number) => `${Math.round(v * 100)}%` : undefined, hideOverlap: true }
+  };
+}
+
 /** Horizontal bars in the given order (first row at the top), one series so a click maps to one item. */
 export function barOption(rows: BarInputRow[], o: BarOptions): EChartsOption {
   return {
     animation: false,
     tooltip: { trigger: 'item', confine: true, valueFormatter: fmt(o.format) as never },
     grid: { left: 8, right: 56, top: 8, bottom: 28, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-    xAxis: {
-      type: 'value',
-      name: o.valueName,
-      nameLocation: 'middle',
-      nameGap: 22,
-      axisLabel: { formatter: o.format === 'share' ? (v: number) => `${Math.round(v * 100)}%` : undefined, hideOverlap: true }
-    },
+    xAxis: valueAxis(o),
     yAxis: {
       type: 'category',
       inverse: true,
@@ -105,13 +110,7 @@ export function compareBarsOption(
     legend: { top: 0, left: 0 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true, valueFormatter: fmt(o.format) as never },
     grid: { left: 8, right: 64, top: 32, bottom: 28, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-    xAxis: {
-      type: 'value',
-      name: o.valueName,
-      nameLocation: 'middle',
-      nameGap: 22,
-      axisLabel: { formatter: o.format === 'share' ? (v: number) => `${Math.round(v * 100)}%` : undefined, hideOverlap: true }
-    },
+    xAxis: valueAxis(o),
     yAxis: {
       type: 'category',
       inverse: true,

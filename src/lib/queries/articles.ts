@@ -1,7 +1,7 @@
 /** Article list (with every drill-down the charts link to) and single-article detail. */
 import type { BoundQuery } from '$lib/db/types';
 import { whereClause, type Filters, type StanceTarget } from '$lib/filters';
-import { COLUMNS, type DatePrecision, type EntityKind, type Lang, type StanceLabel, type TargetKind } from '$lib/schema';
+import { COLUMNS, type DatePrecision, type EntityKind, type Lang, type StanceLabel, type StanceRow, type TargetKind } from '$lib/schema';
 import { clampInt, likeContains } from './sql';
 import { entityCondition, stanceTargetCondition } from './common';
 
@@ -175,21 +175,9 @@ export function buildArticleTopicsQuery(id: string): BoundQuery {
   };
 }
 
-export interface ArticleStanceRow {
-  stance_id: string;
-  target_kind: TargetKind;
-  target_id: string;
+/** A stance row of one article (schema.ts StanceRow) with its target's English label. */
+export interface ArticleStanceRow extends Omit<StanceRow, 'article_id'> {
   target_label: string;
-  stance: StanceLabel;
-  score: number;
-  confidence: number;
-  cue: string;
-  cue_start: number;
-  cue_end: number;
-  sentence: string;
-  sentence_start: number;
-  sentence_end: number;
-  n_evidence: number;
 }
 export function buildArticleStancesQuery(id: string): BoundQuery {
   return {

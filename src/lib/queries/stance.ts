@@ -1,7 +1,7 @@
 /** Stance toward a target (a topic, an entity, or all UN bodies) over time, and the sentences behind it. */
 import type { BoundQuery } from '$lib/db/types';
 import { whereClause, UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
-import type { EntityKind, Lang, StanceLabel, TargetKind } from '$lib/schema';
+import type { EntityKind, Lang, StanceLabel, StanceRow, TargetKind } from '$lib/schema';
 import { bucketExpr, clampInt, type Granularity } from './sql';
 import { bucketSeriesCtes, factsWhere, stanceTargetCondition } from './common';
 
@@ -82,27 +82,14 @@ export interface StanceEvidenceOptions extends StanceTarget {
   offset?: number;
 }
 
-export interface StanceEvidenceRow {
-  stance_id: string;
-  article_id: string;
+/** The evidence columns of a stance row as the pipeline wrote them, with the article's metadata beside them. */
+export interface StanceEvidenceRow extends StanceRow {
   title: string;
   date: string | null;
   source_name: string | null;
   country: string | null;
   lang: Lang;
-  target_kind: TargetKind;
-  target_id: string;
   target_label: string | null;
-  stance: StanceLabel;
-  score: number;
-  confidence: number;
-  cue: string;
-  cue_start: number;
-  cue_end: number;
-  sentence: string;
-  sentence_start: number;
-  sentence_end: number;
-  n_evidence: number;
 }
 
 function evidenceWhere(f: Filters, opts: StanceEvidenceOptions): BoundQuery {
