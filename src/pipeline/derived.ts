@@ -1,0 +1,62 @@
+/**
+ * Derived tables (schema.ts DERIVED_TABLES): small summaries the dashboard starts from, computed in SQL from the base
+ * tables once every row is staged. Kept apart from write.ts so the staging/ingest path and the summaries evolve
+ * separately.
+ */
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DERIVED_PARQUET_FILES, MAX_MASK_TOPICS } from '../lib/schema';
+import { ORDER_BY, quoteLiteral } from './write';
+
+/**
+ * The derived tables of schema.ts (DERIVED_TABLES), computed in SQL from the base tables in `conn` (the pipeline's
+ * staging database, or a test fixture's). Each is plain Parquet,
+ * readable as is by DuckDB, Spark or Trino; docs/data-model.md documents them and README.md their layout.
+ */
+export async function writeDerivedTables(conn: DuckDBConnection, dir: string): Promise<void> {
+  const file = (t: keyof typeof DERIVED_PARQUET_FILES) => quoteLiteral(join(dir, DERIVED_PARQUET_FILES[t]));
+  const run = (sql: string) => conn.run(sql);
+  const one = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+
+  // Topic bits: the i-th topic_id in byte order (schema.ts MAX_MASK_TOPICS); a topic outside topic_defs would have
+  // no bit and silently vanish from topic filters, so it is an error.
+  if ((await one('SELECT count(*) FROM topic_defs')) > MAX_MASK_TOPICS) {
+    throw new Error(`More than ${MAX_MASK_TOPICS} topics: topic_mask cannot hold them`);
+  }
+  const orphan = await one('SELECT count(*) FROM topics WHERE topic_id NOT IN (SELECT topic_id FROM topic_defs)');
+  if (orphan > 0) throw new Error(`${orphan} topic rows have a topic_id missing from topic_defs`);
+  await run(`CREATE OR REPLACE TEMP TABLE d_bits AS
+    SELECT topic_id, CAST(row_number() OVER (ORDER BY topic_id) - 1 AS BIGINT) AS bit FROM topic_defs`);
+  await run(`CREATE OR REPLACE TEMP TABLE d_masks AS
+    SELECT t.article_id, CAST(bit_or(CAST(1 AS BIGINT) << b.bit) AS BIGINT) AS topic_mask
+    FROM (SELECT DISTINCT article_id, topic_id FROM topics) t JOIN d_bits b USING (topic_id)
+    GROUP BY t.article_id`);
+
+  // Text alone, in the articles' order, in small row groups (2,048 rows: DuckDB rounds smaller sizes up to its
+  // vector size): the dashboard reads one row group by HTTP range to show an article or a list page.
+  await run(`COPY (SELECT article_id, text FROM articles ORDER BY ${ORDER_BY.articles})
+    TO ${file('article_text')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
+  // Row numbers read back from the file itself, so they hold whatever order or row groups the writer chose.
+  await run(`CREATE OR REPLACE TEMP TABLE d_text_rows AS
+    SELECT article_id, CAST(file_row_number AS INTEGER) AS text_row
+    FROM read_parquet(${file('article_text')}, file_row_number = true)`);
+
+  await run(`CREATE OR REPLACE TEMP TABLE d_facts AS
+    SELECT a.article_id, CAST(a.date AS DATE) AS date, a.country, a.source_id, a.source_name, a.lang,
+      coalesce(m.topic_mask, CAST(0 AS BIGINT)) AS topic_mask, x.text_row
+    FROM articles a LEFT JOIN d_masks m USING (article_id) LEFT JOIN d_text_rows x USING (article_id)`);
+  await run(`COPY (
+      SELECT article_id, date, country, source_id, lang, topic_mask, text_row FROM d_facts
+      ORDER BY date NULLS LAST, article_id
+    ) TO ${file('article_facts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  await run(`COPY (
+      SELECT date, country, source_id, source_name, lang, topic_mask, CAST(count(*) AS INTEGER) AS articles
+      FROM d_facts GROUP BY ALL
+      ORDER BY date NULLS LAST, country NULLS LAST, source_id NULLS LAST, source_name NULLS LAST, lang, topic_mask
+    ) TO ${file('article_counts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  await run(`COPY (
+      SELECT entity_id, CAST(count(DISTINCT article_id) AS INTEGER) AS articles FROM mentions
+      GROUP BY entity_id ORDER BY entity_id
+    ) TO ${file('entity_articles')} (FORMAT parquet, COMPRESSION zstd)`);
+  await run('DROP TABLE d_facts; DROP TABLE d_text_rows; DROP TABLE d_masks; DROP TABLE d_bits');
+}
