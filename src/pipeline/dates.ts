@@ -35,6 +35,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isValidJalaaliDate, toGregorian } from 'jalaali-js';
+import { codesToString } from './normalize';
 
 export type DatePrecision = 'day' | 'month' | 'year';
 
@@ -88,22 +89,37 @@ export interface NormalizedText {
   map: number[];
 }
 
-export function normalizeForDates(original: string): NormalizedText {
-  let text = '';
-  const map: number[] = [];
-  for (let i = 0; i < original.length; i++) {
-    const ch = original[i];
+/** Per UTF-16 code unit: 0 = dropped, otherwise the replacement code (digits → ASCII, CHAR_MAP). Built once. */
+const DATE_TABLE = (() => {
+  const t = new Uint16Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const ch = String.fromCharCode(c);
     if (DROP.test(ch)) continue;
-    const code = ch.charCodeAt(0);
-    let out = ch;
-    if (code >= 0x06f0 && code <= 0x06f9) out = String(code - 0x06f0);
-    else if (code >= 0x0660 && code <= 0x0669) out = String(code - 0x0660);
-    else if (CHAR_MAP[ch]) out = CHAR_MAP[ch];
-    text += out;
+    let out = c;
+    if (c >= 0x06f0 && c <= 0x06f9) out = 0x30 + c - 0x06f0;
+    else if (c >= 0x0660 && c <= 0x0669) out = 0x30 + c - 0x0660;
+    else if (CHAR_MAP[ch]) out = CHAR_MAP[ch].charCodeAt(0);
+    t[c] = out;
+  }
+  // U+0000 is kept as itself; 0 marks "dropped" for every other code.
+  t[0] = 0;
+  return t;
+})();
+
+export function normalizeForDates(original: string): NormalizedText {
+  const len = original.length;
+  const out = new Uint16Array(len);
+  const map: number[] = [];
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    const c = original.charCodeAt(i);
+    const r = DATE_TABLE[c];
+    if (r === 0 && c !== 0) continue;
+    out[n++] = r;
     map.push(i);
   }
-  map.push(original.length);
-  return { text, map };
+  map.push(len);
+  return { text: codesToString(out, n), map };
 }
 
 const normWord = (w: string) => normalizeForDates(w).text.trim();
@@ -173,6 +189,11 @@ interface Matchers {
   lunarSuffix: RegExp;
   solarSuffix: RegExp;
   gregorianSuffix: RegExp;
+  /**
+   * Most non-space characters any attempt of `named` or `numeric` reads from its start, with what yearSuffix reads
+   * after a match (see extractDates' `before`).
+   */
+  maxSolid: number;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -236,6 +257,15 @@ function matchersFor(lex: MonthLexicon): Matchers {
   );
   const numeric =
     /(?<![\d/.\-])(?:(?<y1>\d{4})(?<s1>[/.\-])(?<m1>\d{1,2})\k<s1>(?<d1>\d{1,2})|(?<d2>\d{1,2})(?<s2>[/.\-])(?<m2>\d{1,2})\k<s2>(?<y2>\d{4}))(?!\d|[/.\-]\d)/gu;
+  // Non-space characters a path through `named` can consume: each alternation at its longest word.
+  const solid = (words: Iterable<string>) => Math.max(0, ...[...words].map((w) => key(normWord(w)).length));
+  const greg = solid(gregNames);
+  const namedSolid =
+    solid(c.range_from) + 2 + solid(c.range_to) +
+    Math.max(2 + solid(c.day_of), solid(lex.ordinals.fa.days.flat()), solid(lex.ordinals.ar.days.flat()) + solid(c.day_of)) +
+    solid(c.month_prefix) + solid(allNames) + solid(c.month_suffix) + (2 + greg) + 1 + solid(c.year_intro) + 4;
+  // + the failing character, look-aheads (≤ 2) and the 16 characters yearSuffix reads; generous on purpose.
+  const maxSolid = Math.max(namedSolid, 10) + 32;
   const suffix = (words: string[]) => new RegExp(`^\\s*(?:${alternation(words)})(?![\\p{L}\\p{N}])`, 'u');
   const m: Matchers = {
     named,
@@ -245,7 +275,8 @@ function matchersFor(lex: MonthLexicon): Matchers {
     arOrdinals,
     lunarSuffix: suffix(c.lunar_year_suffix),
     solarSuffix: suffix(c.solar_year_suffix),
-    gregorianSuffix: suffix(c.gregorian_year_suffix)
+    gregorianSuffix: suffix(c.gregorian_year_suffix),
+    maxSolid
   };
   cache.set(lex, m);
   return m;
@@ -294,11 +325,51 @@ export function looksArabic(text: string): boolean {
 
 // ---------------------------------------------------------------------------------------
 
-export function extractDates(text: string, lexicon: MonthLexicon = monthLexicon): DateCandidate[] {
+/** How much text after `before` extractDates reads when it can stop early (see below). */
+const BEFORE_MARGIN = 400;
+/** Candidates may start this far past `before` and still overlap a numeric date starting before it. */
+const OVERLAP_REACH = 30;
+
+/**
+ * Every full date written in `text`, sorted by start. With `before`, only the candidates starting before that offset,
+ * exactly as the whole-text scan finds them, but reading only a prefix when that provably gives the same answer: every
+ * attempt of the date patterns reads a bounded number of non-space characters (Matchers.maxSolid), so when the prefix
+ * holds more than that many after `before` (+ OVERLAP_REACH), no attempt starting before it can see the cut.
+ */
+export function extractDates(text: string, lexicon: MonthLexicon = monthLexicon, opts: { before?: number } = {}): DateCandidate[] {
   const mx = matchersFor(lexicon);
+  const before = opts.before;
+  if (before === undefined) return extractIn(text, looksArabic(text), mx);
+  // Arabic-vs-Persian is a property of the whole text.
+  const arabic = looksArabic(text);
+  const cut = before + OVERLAP_REACH + BEFORE_MARGIN;
+  if (text.length > cut) {
+    const prefix = extractIn(text.slice(0, cut), arabic, mx, before + OVERLAP_REACH);
+    if (prefix) return prefix.filter((c) => c.start < before);
+  }
+  return extractIn(text, arabic, mx).filter((c) => c.start < before);
+}
+
+const SPACE_RE = /\s/;
+/** Whether norm[from, end) holds more than `n` characters that are not \s (regex whitespace). */
+function moreSolidThan(norm: string, from: number, n: number): boolean {
+  let k = 0;
+  for (let i = from; i < norm.length; i++) {
+    const c = norm.charCodeAt(i);
+    if (c > 0x20 && c < 0x7f) k++;
+    else if (!SPACE_RE.test(norm[i])) k++;
+    if (k > n) return true;
+  }
+  return false;
+}
+
+function extractIn(text: string, arabic: boolean, mx: Matchers): DateCandidate[];
+function extractIn(text: string, arabic: boolean, mx: Matchers, safeFrom: number): DateCandidate[] | null;
+/** With `safeFrom`, null when `text` (a prefix) may not decide the candidates before safeFrom as the whole text would. */
+function extractIn(text: string, arabic: boolean, mx: Matchers, safeFrom?: number): DateCandidate[] | null {
   const norm = normalizeForDates(text);
   const t = norm.text;
-  const arabic = looksArabic(text);
+  if (safeFrom !== undefined && !moreSolidThan(t, safeFrom, mx.maxSolid)) return null;
   const out: DateCandidate[] = [];
   const taken: Array<[number, number]> = []; // normalised spans already used (incl. Hijri)
 

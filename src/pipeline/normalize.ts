@@ -113,11 +113,18 @@ export function normalizeForMatch(text: string, lowerLatin = false): Normalized 
   }
   // A trailing space would shift "end" maps; drop it.
   if (n > 0 && out[n - 1] === 32) n--;
-  let norm = '';
-  for (let i = 0; i < n; i += 8192) norm += String.fromCharCode.apply(null, out.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
+  const norm = codesToString(out, n);
   const trimmed = map.slice(0, n + 1);
   trimmed[n] = len;
   return { norm, map: trimmed };
+}
+
+/** The string of UTF-16 codes buf[0, n), built in chunks (fromCharCode's argument count is limited). */
+export function codesToString(buf: Uint16Array, n: number): string {
+  if (n <= 8192) return String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < n; i += 8192) s += String.fromCharCode.apply(null, buf.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
+  return s;
 }
 
 /** Normalised form of a short string (an alias, a term): same rules, no offsets. */

@@ -137,7 +137,7 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
   if (meta) [date, date_precision, date_origin, date_evidence] = [meta.date, meta.precision, 'metadata', raw.date];
   else if (header) [date, date_precision, date_origin, date_evidence] = [header.date, header.precision, 'header', `date ${raw.header_date}`];
   else {
-    const picked = pickPublicationDate(extractDates(text).filter((c) => c.start < LEAD_CHARS));
+    const picked = pickPublicationDate(extractDates(text, undefined, { before: LEAD_CHARS }));
     if (picked) [date, date_precision, date_origin, date_evidence] = [picked.date, picked.precision, 'text', picked.evidence];
   }
 

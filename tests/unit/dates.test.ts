@@ -284,3 +284,19 @@ describe('the seed articles', () => {
     expect(found.map((c) => [c.date, c.evidence])).toEqual([['2025-02-26', 'من 24 إلى 26 فيفري 2025']]);
   });
 });
+
+describe('extractDates with `before` reads a prefix but answers as the whole-text scan does', () => {
+  const filler = (n: number) => 'و قال المتحدث إن الاجتماع كان مثمرا '.repeat(n);
+  const cases: [string, string][] = [
+    ['date well inside the lead', `${filler(2)}24 فيفري 2025 ${filler(60)}`],
+    ['date straddling the limit', `${filler(16)}`.slice(0, 590) + ' من 24 إلى 26 فيفري 2025 ' + filler(60)],
+    ['year after the limit', `${filler(16)}`.slice(0, 595) + ' 14 مارس\n\n 2015 ' + filler(60)],
+    ['long whitespace run after the limit (falls back to the whole text)', `${filler(16)}`.slice(0, 598) + ' 14 مارس' + ' '.repeat(900) + '2015 ' + filler(5)],
+    ['Persian letters only late in the text decide Jalali vs Hijri', `${filler(2)}30/8/1436 ${filler(80)} پ`]
+  ];
+  it.each(cases)('%s', (_name, text) => {
+    for (const before of [600, 100, 1]) {
+      expect(extractDates(text, monthLexicon, { before })).toEqual(extractDates(text).filter((c) => c.start < before));
+    }
+  });
+});
