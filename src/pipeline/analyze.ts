@@ -268,6 +268,18 @@ function skipSubject(cue: Hit<CueDef>, subject: Target, targets: Target[], nz: N
   return null;
 }
 
+/** First index i with map[i] >= pos, or −1 (as `map.findIndex`; `map` is ascending, so a binary search). */
+function firstMappedAtOrAfter(map: Int32Array, pos: number): number {
+  let lo = 0;
+  let hi = map.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (map[mid] >= pos) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < map.length ? lo : -1;
+}
+
 /** The target a cue governs, or null. */
 export function attachCue(
   cue: Hit<CueDef>,
@@ -280,7 +292,7 @@ export function attachCue(
   const victimPreps = ctx.victimPreps ?? new Set<string>();
   const allowed = (t: Target) =>
     !def.targets || def.targets.includes(t.kind === 'topic' ? 'topic' : (t.entityKind as string)) || def.targets.includes(t.id);
-  const sStart = sentence ? nz.map.findIndex((o) => o >= sentence.start) : 0;
+  const sStart = sentence ? firstMappedAtOrAfter(nz.map, sentence.start) : 0;
   if (def.marker) {
     const marker = ` ${def.marker} `;
     const lo = Math.max(sStart, 0);
