@@ -58,9 +58,39 @@ const extra = JSON.parse(readFileSync(new URL('./lexicons/stopwords-extra.json',
 const STOP = new Set<string>(
   [...(stopwords.fa ?? []), ...(stopwords.ar ?? []), ...(stopwords.en ?? []), ...(extra.fa ?? []), ...(extra.ar ?? [])].map((w) => normalizeTerm(w).replace(/ /g, ''))
 );
-/** Arabic proclitics before the article: «والروسي», «بالقصف», «للمناصحة» count as «روسي», «قصف», «مناصحة». */
-const AR_CLITIC = /^(?:[وف]?[بک]?ال|[وف]?لل)(?=...)/;
-const WORD = /[\p{L}\p{M}]+/gu;
+/**
+ * Arabic proclitics before the article: «والروسي», «بالقصف», «للمناصحة» count as «روسي», «قصف», «مناصحة».
+ * The definition; contentTerms applies it through arCliticLength.
+ */
+export const AR_CLITIC = /^(?:[وف]?[بک]?ال|[وف]?لل)(?=...)/;
+/** Words are runs of [\p{L}\p{M}]: the class per BMP code unit; astral code points are tested one by one (rare). */
+const LETTER_OR_MARK = (() => {
+  const t = new Uint8Array(0x10000);
+  const re = /[\p{L}\p{M}]/u;
+  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) t[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  return t;
+})();
+const ASTRAL_LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+const [C_WAW, C_FEH, C_BEH, C_KEHEH, C_ALEF, C_LAM] = ['و', 'ف', 'ب', 'ک', 'ا', 'ل'].map((c) => c.charCodeAt(0));
+
+/**
+ * AR_CLITIC by hand, trying its alternatives in the regex's backtracking order: the matched length, negated when the
+ * match ends in «ال» (the first alternative), 0 when none.
+ */
+export function arCliticLength(k: string): number {
+  const n = k.length;
+  const c0 = k.charCodeAt(0);
+  const w = c0 === C_WAW || c0 === C_FEH ? 1 : 0;
+  for (let a = w; a >= 0; a--) {
+    const c = k.charCodeAt(a);
+    for (let b = c === C_BEH || c === C_KEHEH ? 1 : 0; b >= 0; b--) {
+      const p = a + b;
+      if (k.charCodeAt(p) === C_ALEF && k.charCodeAt(p + 1) === C_LAM && n - (p + 2) >= 3) return -(p + 2);
+    }
+  }
+  for (let a = w; a >= 0; a--) if (k.charCodeAt(a) === C_LAM && k.charCodeAt(a + 1) === C_LAM && n - (a + 2) >= 3) return a + 2;
+  return 0;
+}
 
 export interface TermCounts {
   /** Every distinct counted form in the article (for document frequency). */
@@ -81,33 +111,88 @@ export const TERM_CANDIDATES = 30;
 export function contentTerms(nz: Normalized, text: string, lang: string): TermCounts {
   const counts = new Map<string, { n: number; ns: number; ne: number }>();
   let len = 0;
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(nz.norm); m; m = WORD.exec(nz.norm)) {
-    if (m[0].length < 3) continue;
-    let key = m[0].toLowerCase();
+  const norm = nz.norm;
+  const L = norm.length;
+  const ar = lang === 'ar';
+  // The words (runs of [\p{L}\p{M}], as /[\p{L}\p{M}]+/gu finds them), scanned by code unit.
+  let i = 0;
+  while (i < L) {
+    let c = norm.charCodeAt(i);
+    let w = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < L) {
+      const d = norm.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) w = ASTRAL_LETTER_OR_MARK.test(norm.slice(i, i + 2)) ? 2 : 0;
+    }
+    if (w === 1 ? LETTER_OR_MARK[c] === 0 : w === 0) {
+      i += w === 0 ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    // Only characters outside the Arabic block can change under toLowerCase.
+    let cased = false;
+    for (;;) {
+      if (c < 0x0600 || c > 0x06ff) cased = true;
+      i += w;
+      if (i >= L) break;
+      c = norm.charCodeAt(i);
+      w = 1;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < L) {
+        const d = norm.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) w = ASTRAL_LETTER_OR_MARK.test(norm.slice(i, i + 2)) ? 2 : 0;
+      }
+      if (w === 0 || (w === 1 && LETTER_OR_MARK[c] === 0)) break;
+    }
+    if (i - start < 3) continue;
+    const word = norm.slice(start, i);
+    let key = cased ? word.toLowerCase() : word;
     // Shown from the article («الروسي» for «والروسي»), counted without it («روسي»).
     let skip = 0;
-    if (lang === 'ar') {
-      const c = AR_CLITIC.exec(key);
-      if (c) {
-        key = key.slice(c[0].length);
-        skip = c[0].endsWith('ال') ? c[0].length - 2 : 0;
+    if (ar) {
+      const c = arCliticLength(key);
+      if (c !== 0) {
+        const n = c < 0 ? -c : c;
+        key = key.slice(n);
+        skip = c < 0 ? n - 2 : 0;
       }
     }
-    if (key.length < 3 || STOP.has(key) || STOP.has(m[0])) continue;
+    if (key.length < 3 || STOP.has(key) || STOP.has(word)) continue;
     len++;
     const cur = counts.get(key);
     if (cur) cur.n++;
-    else counts.set(key, { n: 1, ns: m.index + skip, ne: m.index + m[0].length });
+    else counts.set(key, { n: 1, ns: start + skip, ne: i });
   }
-  const top = [...counts]
-    .sort((a, b) => b[1].n - a[1].n)
-    .slice(0, TERM_CANDIDATES)
-    .map(([key, c]) => {
-      const [s0, e0] = toOriginalSpan(nz, c.ns, c.ne);
-      return { key, n: c.n, surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
-    });
+  const top = topByCount(counts, TERM_CANDIDATES).map(([key, c]) => {
+    const [s0, e0] = toOriginalSpan(nz, c.ns, c.ne);
+    return { key, n: c.n, surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
+  });
   return { keys: [...counts.keys()], top, len };
+}
+
+/**
+ * The first `k` entries of `[...counts].sort((a, b) => b[1].n - a[1].n)` (a stable sort: ties keep insertion order),
+ * without sorting every entry: a count histogram gives the smallest count that makes the cut.
+ */
+function topByCount<V extends { n: number }>(counts: Map<string, V>, k: number): [string, V][] {
+  if (counts.size <= k) return [...counts].sort((a, b) => b[1].n - a[1].n);
+  let max = 0;
+  for (const v of counts.values()) if (v.n > max) max = v.n;
+  const hist = new Int32Array(max + 1);
+  for (const v of counts.values()) hist[v.n]++;
+  // Threshold t: fewer than k entries count more than t, and at least k count t or more.
+  let above = 0;
+  let t = max;
+  while (above + hist[t] < k) above += hist[t--];
+  let room = k - above; // entries with count exactly t that make the cut, the earliest ones
+  const picked: [string, V][] = [];
+  for (const e of counts) {
+    const n = e[1].n;
+    if (n > t) picked.push(e);
+    else if (n === t && room > 0) {
+      picked.push(e);
+      room--;
+    }
+  }
+  return picked.sort((a, b) => b[1].n - a[1].n);
 }
 
 export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
