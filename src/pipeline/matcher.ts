@@ -12,7 +12,7 @@
  * - all-caps Latin abbreviations (`IOM`, `UPR`) match case-sensitively, other Latin aliases case-insensitively;
  * - the longest alias wins at a position, and matches never overlap.
  */
-import { normalizeTerm, toOriginalSpan, type Normalized } from './normalize';
+import { codesToString, normalizeTerm, toOriginalSpan, type Normalized } from './normalize';
 
 export type AliasLang = 'fa' | 'ar' | 'en';
 
@@ -40,13 +40,18 @@ const AR_SUFFIX = /(?:یین|یون|یه|ها|هم|ات|ین|ون|ان|ی)?(?![\
 const PLAIN_END = /(?![\p{L}\p{M}\p{N}])/uy;
 const PREFIX_END = /[\p{L}\p{M}]*(?: (?:هایی|های|ها)(?![\p{L}\p{M}\p{N}]))?/uy;
 const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}]/u;
-/** Hot path: ASCII and the Arabic block by code, the rest by Unicode property. */
-function isWordChar(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
+/** Whether a UTF-16 code unit is a word character: ASCII and the Arabic block by code, the rest by Unicode property. */
+function isWordCode(c: number): boolean {
   if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
   if (c >= 0x0620 && c <= 0x06ff) return !(c >= 0x066a && c <= 0x066d) && c !== 0x06d4;
-  return WORD_CHAR_RE.test(s[i]);
+  return WORD_CHAR_RE.test(String.fromCharCode(c));
 }
+/** isWordCode per code unit, computed once. */
+const WORD_CODE = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) t[c] = isWordCode(c) ? 1 : 0;
+  return t;
+})();
 
 export function isAbbreviation(alias: string): boolean {
   return /^[A-Z][A-Z0-9&-]{1,5}$/.test(alias);
@@ -92,6 +97,63 @@ interface Node<T> {
 
 const newNode = <T>(): Node<T> => ({ next: new Map(), terms: null });
 
+/**
+ * The trie in flat arrays for the hot loop: node 0 is the root, whose children are a dense table by code; other
+ * nodes list their edges (sorted by code) in edgeCode/edgeTo from edgeStart[node] to edgeStart[node + 1].
+ */
+interface FlatTrie<T> {
+  rootChild: Int32Array;
+  edgeStart: Int32Array;
+  edgeCode: Uint16Array;
+  edgeTo: Int32Array;
+  terms: (Terminal<T>[] | null)[];
+}
+
+function flatten<T>(root: Node<T>): FlatTrie<T> {
+  const nodes: Node<T>[] = [root];
+  for (let i = 0; i < nodes.length; i++) for (const child of nodes[i].next.values()) nodes.push(child);
+  const id = new Map<Node<T>, number>(nodes.map((n, i) => [n, i]));
+  const edgeStart = new Int32Array(nodes.length + 1);
+  let nEdges = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    edgeStart[i] = nEdges;
+    nEdges += nodes[i].next.size;
+  }
+  edgeStart[nodes.length] = nEdges;
+  const edgeCode = new Uint16Array(nEdges);
+  const edgeTo = new Int32Array(nEdges);
+  for (let i = 0; i < nodes.length; i++) {
+    const edges = [...nodes[i].next].sort((a, b) => a[0] - b[0]);
+    edges.forEach(([code, child], k) => {
+      edgeCode[edgeStart[i] + k] = code;
+      edgeTo[edgeStart[i] + k] = id.get(child)!;
+    });
+  }
+  const rootChild = new Int32Array(0x10000).fill(-1);
+  for (const [code, child] of root.next) rootChild[code] = id.get(child)!;
+  return { rootChild, edgeStart, edgeCode, edgeTo, terms: nodes.map((n) => n.terms) };
+}
+
+/** The child of `node` by `code`, or −1. */
+function childOf<T>(t: FlatTrie<T>, node: number, code: number): number {
+  if (node === 0) return t.rootChild[code];
+  let lo = t.edgeStart[node];
+  let hi = t.edgeStart[node + 1];
+  if (hi - lo <= 8) {
+    const ec = t.edgeCode;
+    for (; lo < hi; lo++) if (ec[lo] === code) return t.edgeTo[lo];
+    return -1;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const m = t.edgeCode[mid];
+    if (m === code) return t.edgeTo[mid];
+    if (m < code) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
 interface Compact {
   /** `norm` without spaces, Latin lower-cased. */
   compact: string;
@@ -109,26 +171,25 @@ function compactOf(nz: Normalized): Compact {
   let c = compactCache.get(nz);
   if (c) return c;
   const norm = nz.norm;
-  const cmap = new Int32Array(norm.length);
-  const cIndexOfNorm = new Int32Array(norm.length + 1).fill(-1);
+  const len = norm.length;
+  const codes = new Uint16Array(len);
+  const cmap = new Int32Array(len);
+  const cIndexOfNorm = new Int32Array(len + 1).fill(-1);
+  const starts = new Int32Array(len);
   let n = 0;
-  let buf = '';
-  for (let i = 0; i < norm.length; i++) {
+  let w = 0;
+  let prevWord = false;
+  for (let i = 0; i < len; i++) {
     const code = norm.charCodeAt(i);
+    const word = WORD_CODE[code] === 1;
+    if (word && !prevWord) starts[w++] = i;
+    prevWord = word;
     if (code === 32) continue;
-    buf += code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : norm[i];
+    codes[n] = code >= 65 && code <= 90 ? code + 32 : code;
     cIndexOfNorm[i] = n;
     cmap[n++] = i;
   }
-  const starts = new Int32Array(norm.length);
-  let w = 0;
-  let prevWord = false;
-  for (let i = 0; i < norm.length; i++) {
-    const word = isWordChar(norm, i);
-    if (word && !prevWord) starts[w++] = i;
-    prevWord = word;
-  }
-  c = { compact: buf, cmap: cmap.subarray(0, n), cIndexOfNorm, wordStarts: starts.slice(0, w) };
+  c = { compact: codesToString(codes, n), cmap: cmap.subarray(0, n), cIndexOfNorm, wordStarts: starts.slice(0, w) };
   compactCache.set(nz, c);
   return c;
 }
@@ -142,28 +203,51 @@ const KEHEH = 'ک'.charCodeAt(0);
 
 /**
  * Start variants of a word: the word itself, or (Arabic aliases only) after proclitics و/ف then ب/ک/ل, with «لل» read
- * as ل + «ال» without its alef (a0 = 1 alias character already consumed).
+ * as ل + «ال» without its alef (a0 = 1 alias character already consumed). Written to `out` as (sc, node, arOnly, a0)
+ * quadruples, in the order they are tried; returns how many.
  */
-function forEachStart<T>(
-  root: Node<T>,
-  compact: string,
-  c0: number,
-  visit: (sc: number, node: Node<T>, arOnly: boolean, a0: number) => void
-): void {
-  visit(c0, root, false, 0);
+function startsOf<T>(trie: FlatTrie<T>, compact: string, c0: number, out: Int32Array): number {
+  // (No local helper function: tsx's keepNames would re-name it on every call.)
+  out[0] = c0;
+  out[1] = 0;
+  out[2] = 0;
+  out[3] = 0;
+  let k = 4;
   let q = c0;
   const ch = compact.charCodeAt(q);
-  if (ch === WAW || ch === FEH) visit(++q, root, true, 0);
+  if (ch === WAW || ch === FEH) {
+    out[k++] = ++q;
+    out[k++] = 0;
+    out[k++] = 1;
+    out[k++] = 0;
+  }
   const cq = compact.charCodeAt(q);
   if (cq === LAM && compact.charCodeAt(q + 1) === LAM) {
-    const alNode = root.next.get(ALEF);
-    if (alNode) visit(q + 1, alNode, true, 1);
+    const alNode = trie.rootChild[ALEF];
+    if (alNode >= 0) {
+      out[k++] = q + 1;
+      out[k++] = alNode;
+      out[k++] = 1;
+      out[k++] = 1;
+    }
   }
-  if (cq === BEH || cq === KEHEH || cq === LAM) visit(q + 1, root, true, 0);
+  if (cq === BEH || cq === KEHEH || cq === LAM) {
+    out[k++] = q + 1;
+    out[k++] = 0;
+    out[k++] = 1;
+    out[k++] = 0;
+  }
+  return k >> 2;
+}
+const STARTS = new Int32Array(16);
+
+/** /[a-z0-9]/i on one character (NaN, past the end, is false). */
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
 }
 
 function endOf<T>(t: Terminal<T>, endNorm: number, norm: string): number {
-  const re = t.prefix ? PREFIX_END : t.exact !== null || /[a-z0-9]$/i.test(norm[endNorm - 1] ?? '') ? PLAIN_END : t.lang === 'ar' ? AR_SUFFIX : FA_SUFFIX;
+  const re = t.prefix ? PREFIX_END : t.exact !== null || isAsciiAlnum(norm.charCodeAt(endNorm - 1)) ? PLAIN_END : t.lang === 'ar' ? AR_SUFFIX : FA_SUFFIX;
   re.lastIndex = endNorm;
   const m = re.exec(norm);
   if (!m) return -1;
@@ -190,7 +274,13 @@ export class MatcherGroup {
   private readonly members: PhraseMatcher<unknown>[] = [];
   private readonly cache = new WeakMap<Normalized, { langs: ReadonlySet<AliasLang> | null; hits: Hit<unknown>[][] }>();
 
+  private flatTrie: FlatTrie<unknown> | null = null;
+  private flat(): FlatTrie<unknown> {
+    return (this.flatTrie ??= flatten(this.root));
+  }
+
   add<T>(m: PhraseMatcher<T>): PhraseMatcher<T> {
+    this.flatTrie = null;
     const owner = this.members.length;
     this.members.push(m as PhraseMatcher<unknown>);
     for (const [compact, t] of m.aliasTerms()) insert(this.root, compact, { ...(t as Terminal<unknown>), owner });
@@ -216,16 +306,25 @@ export class MatcherGroup {
     const touched: number[] = [];
     const norm = nz.norm;
     const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
+    const trie = this.flat();
+    const termsAt = trie.terms;
+    const clen = compact.length;
     for (let wi = 0; wi < wordStarts.length; wi++) {
       const p = wordStarts[wi];
       const c0 = cIndexOfNorm[p];
       if (c0 < 0) continue;
-      forEachStart(this.root, compact, c0, (sc, start, arOnly, a0) => {
-        let node: Node<unknown> | undefined = start;
+      const nStarts = startsOf(trie, compact, c0, STARTS);
+      for (let v = 0; v < nStarts; v++) {
+        const sc = STARTS[v * 4];
+        const arOnly = STARTS[v * 4 + 2] === 1;
+        const a0 = STARTS[v * 4 + 3];
+        let node = STARTS[v * 4 + 1];
         let c = sc;
-        while (node) {
-          if (node.terms && c > sc) {
-            for (const t of node.terms) {
+        for (;;) {
+          const ts = c > sc ? termsAt[node] : null;
+          if (ts !== null) {
+            for (let ti = 0; ti < ts.length; ti++) {
+              const t = ts[ti];
               const o = t.owner;
               if (blocked[o] > p) continue;
               if (best[o] && t.len <= bestLen[o]) continue;
@@ -237,11 +336,12 @@ export class MatcherGroup {
               bestLen[o] = t.len;
             }
           }
-          if (c >= compact.length) break;
-          node = node.next.get(compact.charCodeAt(c));
+          if (c >= clen) break;
+          node = childOf(trie, node, compact.charCodeAt(c));
+          if (node < 0) break;
           c++;
         }
-      });
+      }
       for (const o of touched) {
         const h = best[o]!;
         out[o].push(h);
@@ -256,6 +356,7 @@ export class MatcherGroup {
 
 export class PhraseMatcher<T> {
   private readonly root: Node<T> = newNode();
+  private flatTrie: FlatTrie<T> | null = null;
   private readonly terms: [string, Terminal<T>][] = [];
   private group: MatcherGroup | null = null;
   private owner = -1;
@@ -348,12 +449,21 @@ export class PhraseMatcher<T> {
   private bestFrom(c0: number, p: number, compact: string, cmap: Int32Array, norm: string, nz: Normalized): Hit<T> | null {
     this.best = null;
     this.bestLen = -1;
-    forEachStart(this.root, compact, c0, (sc, start, arOnly, a0) => {
-      let node: Node<T> | undefined = start;
+    const trie = (this.flatTrie ??= flatten(this.root));
+    const termsAt = trie.terms;
+    const clen = compact.length;
+    const nStarts = startsOf(trie, compact, c0, STARTS);
+    for (let v = 0; v < nStarts; v++) {
+      const sc = STARTS[v * 4];
+      const arOnly = STARTS[v * 4 + 2] === 1;
+      const a0 = STARTS[v * 4 + 3];
+      let node = STARTS[v * 4 + 1];
       let c = sc;
-      while (node) {
-        if (node.terms && c > sc) {
-          for (const t of node.terms) {
+      for (;;) {
+        const ts = c > sc ? termsAt[node] : null;
+        if (ts !== null) {
+          for (let ti = 0; ti < ts.length; ti++) {
+            const t = ts[ti];
             if (t.len <= this.bestLen) continue;
             const nEnd = accept(t, sc, c, a0, arOnly, this.langs, cmap, norm);
             if (nEnd < 0) continue;
@@ -362,11 +472,12 @@ export class PhraseMatcher<T> {
             this.bestLen = t.len;
           }
         }
-        if (c >= compact.length) break;
-        node = node.next.get(compact.charCodeAt(c));
+        if (c >= clen) break;
+        node = childOf(trie, node, compact.charCodeAt(c));
+        if (node < 0) break;
         c++;
       }
-    });
+    }
     return this.best;
   }
 }

@@ -119,9 +119,13 @@ export function normalizeForMatch(text: string, lowerLatin = false): Normalized 
   return { norm, map: trimmed };
 }
 
-/** The string of UTF-16 codes buf[0, n), built in chunks (fromCharCode's argument count is limited). */
+/** Node's UCS-2 decoding copies the code units as they are (lone surrogates too); it is little-endian. */
+const NATIVE_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The string of UTF-16 codes buf[0, n). */
 export function codesToString(buf: Uint16Array, n: number): string {
-  if (n <= 8192) return String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
+  if (NATIVE_LE && typeof Buffer !== 'undefined') return Buffer.from(buf.buffer, buf.byteOffset, n * 2).toString('ucs2');
+  // fromCharCode's argument count is limited: chunks.
   let s = '';
   for (let i = 0; i < n; i += 8192) s += String.fromCharCode.apply(null, buf.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
   return s;

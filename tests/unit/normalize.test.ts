@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeForMatch, normalizeTerm, toAsciiDigits, toOriginalSpan } from '../../src/pipeline/normalize';
+import { codesToString, normalizeForMatch, normalizeTerm, toAsciiDigits, toOriginalSpan } from '../../src/pipeline/normalize';
 import { PhraseMatcher } from '../../src/pipeline/matcher';
 
 describe('normalizeTerm', () => {
@@ -84,5 +84,21 @@ describe('PhraseMatcher', () => {
   ];
   it.each(cases)('%s', (text, expected) => {
     expect(run(text)).toEqual(expected);
+  });
+});
+
+describe('codesToString', () => {
+  it('keeps every code unit, lone surrogates included, at any length', () => {
+    const codes = [0x627, 0x41, 0xd800, 0x20, 0xdc00, 0xd83d, 0xde00, 0x6cc, 0];
+    for (const n of [0, 1, codes.length, 20000]) {
+      const buf = new Uint16Array(n + 3);
+      for (let i = 0; i < buf.length; i++) buf[i] = codes[i % codes.length];
+      const want = String.fromCharCode(...Array.from(buf.subarray(0, n)));
+      expect(codesToString(buf, n)).toBe(want);
+    }
+  });
+  it('reads a view from its own offset', () => {
+    const buf = new Uint16Array([0x41, 0x42, 0x43, 0x44]).subarray(1);
+    expect(codesToString(buf, 2)).toBe('BC');
   });
 });
