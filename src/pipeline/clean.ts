@@ -19,6 +19,7 @@ const NAMED_ENTITIES: Record<string, string> = {
 
 /** Decodes HTML character references; unknown names are left as written. */
 export function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, body: string) => {
     if (body[0] === '#') {
       const cp = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
@@ -38,17 +39,150 @@ const EMOJI_BULLET = /[\p{Extended_Pictographic}\u2022\u25AA-\u25FE\u2B55\u2B50\
 /** Marks a line that must start a new paragraph (it followed an emoji bullet); stripped by unwrapLines. */
 export const HARD_BREAK = '\u0001';
 
+/** Code units an EMOJI_BULLET match can start with: the BMP members of its class, and every high surrogate. */
+const EMOJI_START = (() => {
+  const t = new Uint8Array(0x10000);
+  const re = new RegExp(`^${EMOJI_BULLET.source}`, 'u');
+  for (let c = 0; c < 0x10000; c++) if ((c >= 0xd800 && c <= 0xdbff) || re.test(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
 export function emojiToBreaks(s: string): string {
-  return s.replace(EMOJI_BULLET, `\n${HARD_BREAK}`);
+  // Most articles have none: one table scan instead of the Unicode-property regex.
+  let any = false;
+  for (let i = 0; i < s.length; i++)
+    if (EMOJI_START[s.charCodeAt(i)] === 1) {
+      any = true;
+      break;
+    }
+  return any ? s.replace(EMOJI_BULLET, `\n${HARD_BREAK}`) : s;
 }
 
 /** Unicode spaces → ASCII space (ZWNJ kept: it is part of Persian spelling); stray zero-width marks removed. */
 export function normalizeSpaces(s: string): string {
-  return s
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, ' ')
-    .replace(/[\u200B\u2060\uFEFF]/g, '')
-    .replace(/\u2028|\u2029/g, '\n');
+  // Which of the four replacements have anything to do (their outputs, \n and ' ', feed none of them).
+  let need = 0;
+  for (let i = 0; i < s.length; i++) need |= SPACE_KIND[s.charCodeAt(i)];
+  if (need === 0) return s;
+  if (need & 1) s = s.replace(/\r\n?/g, '\n');
+  if (need & 2) s = s.replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, ' ');
+  if (need & 4) s = s.replace(/[\u200B\u2060\uFEFF]/g, '');
+  if (need & 8) s = s.replace(/\u2028|\u2029/g, '\n');
+  return s;
+}
+/** Per code unit: the bit of the normalizeSpaces replacement that rewrites it. */
+const SPACE_KIND = (() => {
+  const t = new Uint8Array(0x10000);
+  t[0x0d] = 1;
+  for (const c of [0x00a0, 0x202f, 0x205f, 0x3000, 0x09, 0x0c, 0x0b]) t[c] = 2;
+  for (let c = 0x2000; c <= 0x200a; c++) t[c] = 2;
+  for (const c of [0x200b, 0x2060, 0xfeff]) t[c] = 4;
+  t[0x2028] = 8;
+  t[0x2029] = 8;
+  return t;
+})();
+
+/** Characters that stand for themselves when escaped in a pattern (`\(`, `\.`…). */
+const ESCAPED_LITERAL = new Set('^$\\.*+?()[]{}|/-'.split(''));
+
+/**
+ * Literal strings every match of `re` contains: the runs of plain characters in its top-level sequence that no
+ * quantifier makes optional or repeatable. Null when that is not known (an alternation at the top level, flags
+ * other than g/u, anything not understood). A line that lacks one of them cannot match.
+ */
+export function requiredLiterals(re: RegExp): string[] | null {
+  if (!/^[gu]*$/.test(re.flags)) return null;
+  const src = re.source;
+  const out: string[] = [];
+  let run = '';
+  let i = 0;
+  while (i < src.length) {
+    const ch = src[i];
+    let literal: string | null = null;
+    let next: number;
+    if (ch === '|') return null;
+    if (ch === '\\') {
+      const e = src[i + 1];
+      if (e === undefined || /[0-9k]/.test(e)) return null; // back-references, \0
+      next = i + 2;
+      if (ESCAPED_LITERAL.has(e)) literal = e;
+      else if (e === 'p' || e === 'P' || (e === 'u' && src[i + 2] === '{')) {
+        const close = src.indexOf('}', i);
+        if (close < 0) return null;
+        next = close + 1;
+      } else if (e === 'u') next = i + 6;
+      else if (e === 'x') next = i + 4;
+      else if (e === 'c') next = i + 3;
+    } else if (ch === '[') {
+      // A class: skip to its closing bracket (escapes inside included).
+      let j = i + 1;
+      if (src[j] === '^') j++;
+      if (src[j] === ']') j++;
+      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+      if (j >= src.length) return null;
+      next = j + 1;
+    } else if (ch === '(') {
+      // A group (or look-around): skip it whole.
+      let depth = 0;
+      let j = i;
+      for (; j < src.length; j++) {
+        const c = src[j];
+        if (c === '\\') j++;
+        else if (c === '[') {
+          j++;
+          if (src[j] === '^') j++;
+          if (src[j] === ']') j++;
+          while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+        } else if (c === '(') depth++;
+        else if (c === ')' && --depth === 0) break;
+      }
+      if (j >= src.length) return null;
+      next = j + 1;
+    } else if (ch === ')' || ch === ']' || ch === '{' || ch === '}' || ch === '*' || ch === '+' || ch === '?') {
+      return null; // a quantifier with nothing before it, or something not understood
+    } else if (ch === '^' || ch === '$' || ch === '.') {
+      next = i + 1;
+    } else {
+      // A plain character (a whole code point).
+      const cp = src.codePointAt(i)!;
+      literal = String.fromCodePoint(cp);
+      next = i + literal.length;
+    }
+    // A quantifier after the atom: the atom is then not a fixed single occurrence.
+    let quantified = false;
+    const q = src[next];
+    if (q === '*' || q === '+' || q === '?') {
+      quantified = true;
+      next++;
+    } else if (q === '{') {
+      const m = /^\{\d+(?:,\d*)?\}/.exec(src.slice(next));
+      if (!m) return null;
+      quantified = true;
+      next += m[0].length;
+    }
+    if (quantified && src[next] === '?') next++; // lazy
+    if (literal !== null && !quantified) run += literal;
+    else {
+      if (run) out.push(run);
+      run = '';
+    }
+    i = next;
+  }
+  if (run) out.push(run);
+  return out;
+}
+
+const literalCache = new WeakMap<RegExp, string[] | null>();
+/** False when `re` certainly finds nothing in `s` (it lacks a literal every match contains). */
+function mayMatch(re: RegExp, s: string): boolean {
+  let lits = literalCache.get(re);
+  if (lits === undefined) {
+    lits = requiredLiterals(re);
+    literalCache.set(re, lits);
+  }
+  if (lits === null) return true;
+  for (const l of lits) if (!s.includes(l)) return false;
+  return true;
 }
 
 /** Drops boilerplate lines, and everything from the first end-of-body marker on (when it is not at the very top). */
@@ -61,11 +195,20 @@ export function dropBoilerplate(lines: string[], lex: BoilerplateLexicon): strin
       out.push('');
       continue;
     }
-    const bare = line.replace(/^\u0001+/, '').trim();
+    const bare = line.charCodeAt(0) === 1 ? line.replace(/^\u0001+/, '').trim() : line;
     if (!bare) continue;
     if (kept > 0 && lex.dropAfter.some((re) => re.test(bare))) break;
     if (lex.dropLines.some((re) => re.test(bare))) continue;
-    for (const re of lex.stripPhrases) line = line.replace(re, ' ').replace(/ {2,}/g, ' ').trim();
+    // Each phrase: replace, collapse spaces, trim. After the first, the line is collapsed and trimmed, so a phrase
+    // that cannot match leaves it as it is.
+    for (let k = 0; k < lex.stripPhrases.length; k++) {
+      const re = lex.stripPhrases[k];
+      const may = mayMatch(re, line);
+      if (k > 0 && !may) continue;
+      if (may) line = line.replace(re, ' ');
+      if (line.includes('  ')) line = line.replace(/ {2,}/g, ' ');
+      line = line.trim();
+    }
     if (!line) continue;
     out.push(line);
     kept++;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, decodeEntities, emojiToBreaks, unwrapLines, HARD_BREAK, type BoilerplateLexicon } from '../../src/pipeline/clean';
+import { cleanText, decodeEntities, emojiToBreaks, normalizeSpaces, requiredLiterals, unwrapLines, HARD_BREAK, type BoilerplateLexicon } from '../../src/pipeline/clean';
+import { loadLexicons } from '../../src/pipeline/load-lexicons';
 import { detectLanguage } from '../../src/pipeline/language';
 import { splitSentences } from '../../src/pipeline/sentences';
 import { decodeBytes, splitHeader } from '../../src/pipeline/input';
@@ -100,5 +101,49 @@ describe('splitHeader', () => {
   it('splits a date header that shares its line with the text (seed 000)', () => {
     expect(splitHeader(' date 2025-08-14 به گزارش خبرگزاری مهر')).toEqual({ header: '2025-08-14', body: 'به گزارش خبرگزاری مهر' });
     expect(splitHeader('عنوان')).toEqual({ header: null, body: 'عنوان' });
+  });
+});
+
+describe('requiredLiterals (the strip-phrase pre-check)', () => {
+  it('lists the fixed runs of the top-level sequence', () => {
+    expect(requiredLiterals(/\s*تابع الجزيرة نت على\s*:?\s*$/u)).toEqual(['تابع الجزيرة نت على']);
+    expect(requiredLiterals(/\s*\(\s*(ا[یيى]نجا|جز)\s*\)/gu)).toEqual(['(', ')']);
+    expect(requiredLiterals(/ab+c/u)).toEqual(['a', 'c']);
+    expect(requiredLiterals(/ab{2,3}?c\.d/u)).toEqual(['a', 'c.d']);
+    expect(requiredLiterals(/(?<=[.!])x[^\n]{0,3}$/u)).toEqual(['x']);
+  });
+  it('gives up on what it does not know', () => {
+    expect(requiredLiterals(/a|b/u)).toBeNull();
+    expect(requiredLiterals(/(a)\1/u)).toBeNull();
+    expect(requiredLiterals(/abc/iu)).toBeNull();
+  });
+  it('every match of the real strip phrases and drop patterns contains their literals', () => {
+    const b = loadLexicons().boilerplate;
+    const samples = [
+      'خبر. تابع الجزيرة نت على: تويتر', '(اینجا بخوانید)', 'متن (جزئیات بیشتر) متن', 'انتهای پیام/', 'Next Previous متن',
+      'لندن (CNN) -- قال', 'الخبر. سمات: الف', '(تصوير: أحمد)', 'الرياض - واس - قال:', 'ادامه دارد...', 'مقالات ذات صلة'
+    ];
+    for (const re of [...b.stripPhrases, ...b.dropLines, ...b.dropAfter]) {
+      const lits = requiredLiterals(re);
+      for (const s of samples) {
+        re.lastIndex = 0;
+        if (lits && re.test(s)) for (const l of lits) expect(s).toContain(l);
+        re.lastIndex = 0;
+      }
+    }
+  });
+});
+
+describe('normalizeSpaces and emojiToBreaks skip work only when there is none', () => {
+  const chain = (s: string) =>
+    s.replace(/\r\n?/g, '\n').replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, ' ').replace(/[\u200B\u2060\uFEFF]/g, '').replace(/\u2028|\u2029/g, '\n');
+  it('normalizeSpaces equals the four replacements', () => {
+    for (const s of ['abc', 'a\r\nb\rc', 'a\u00a0b\u2003c\t', 'x\u200by\ufeff', 'p\u2028q\u2029', '\u200c', '\r\u200b\u2028\u3000'])
+      expect(normalizeSpaces(s)).toBe(chain(s));
+  });
+  it('emojiToBreaks leaves text without bullets as it is, and finds astral and BMP ones', () => {
+    expect(emojiToBreaks('متن بدون نشانه')).toBe('متن بدون نشانه');
+    expect(emojiToBreaks('a©b')).toBe(`a\n${HARD_BREAK}b`);
+    expect(emojiToBreaks('a•b 📌c')).toBe(`a\n${HARD_BREAK}b \n${HARD_BREAK}c`);
   });
 });
