@@ -38,8 +38,74 @@ export interface Hit<T> {
 const FA_SUFFIX = /(?: ?(?:هایی|های|ها)| ?ای|یان|ان|شان|مان|تان|ی|ش)?(?![\p{L}\p{M}\p{N}])/uy;
 const AR_SUFFIX = /(?:یین|یون|یه|ها|هم|ات|ین|ون|ان|ی)?(?![\p{L}\p{M}\p{N}])/uy;
 const PLAIN_END = /(?![\p{L}\p{M}\p{N}])/uy;
+const FA_STARTS = suffixStarts(FA_SUFFIX);
+const AR_STARTS = suffixStarts(AR_SUFFIX);
+const NO_STARTS = suffixStarts(PLAIN_END);
 const PREFIX_END = /[\p{L}\p{M}]*(?: (?:هایی|های|ها)(?![\p{L}\p{M}\p{N}]))?/uy;
 const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}]/u;
+/** WORD_CHAR_RE (the suffixes' look-ahead class) per BMP code unit; surrogates are left to the regexes. */
+const LMN = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) t[c] = WORD_CHAR_RE.test(String.fromCharCode(c)) ? 1 : 0;
+  return t;
+})();
+
+/**
+ * The characters an optional suffix group can start with, read from a pattern of the form `(?:ALTS)?(?!…)` where
+ * ALTS is an alternation of literal characters, `?`-optional characters and `(?:…)` groups of the same. Null when
+ * the pattern has another form (the caller then always runs the regex).
+ */
+export function suffixStarts(re: RegExp): Uint8Array | null {
+  const m = /^\(\?:(.*)\)\?\(\?!\[\\p\{L\}\\p\{M\}\\p\{N\}\]\)$/su.exec(re.source);
+  if (!m) return re.source === '(?![\\p{L}\\p{M}\\p{N}])' ? new Uint8Array(0x10000) : null;
+  const src = m[1];
+  let i = 0;
+  // first(alternation) as a set; `nullable` tells whether some alternative can be empty.
+  const alternation = (): { first: Set<number>; nullable: boolean } | null => {
+    const first = new Set<number>();
+    let nullable = false;
+    for (;;) {
+      const seq = sequence();
+      if (!seq) return null;
+      seq.first.forEach((c) => first.add(c));
+      nullable ||= seq.nullable;
+      if (src[i] === '|') i++;
+      else return { first, nullable };
+    }
+  };
+  const sequence = (): { first: Set<number>; nullable: boolean } | null => {
+    const first = new Set<number>();
+    let open = true; // every atom so far could be empty
+    while (i < src.length && src[i] !== '|' && src[i] !== ')') {
+      let atom: { first: Set<number>; nullable: boolean } | null;
+      if (src.startsWith('(?:', i)) {
+        i += 3;
+        atom = alternation();
+        if (!atom || src[i] !== ')') return null;
+        i++;
+      } else {
+        const ch = src[i];
+        if ('\\[]{}()*+.^$'.includes(ch) || ch === '?') return null;
+        const cp = src.codePointAt(i)!;
+        if (cp > 0xffff) return null;
+        atom = { first: new Set([cp]), nullable: false };
+        i += 1;
+      }
+      if (src[i] === '?') {
+        atom.nullable = true;
+        i++;
+      } else if ('*+{'.includes(src[i])) return null;
+      if (open) atom.first.forEach((c) => first.add(c));
+      open &&= atom.nullable;
+    }
+    return { first, nullable: open };
+  };
+  const alt = alternation();
+  if (!alt || i !== src.length) return null;
+  const t = new Uint8Array(0x10000);
+  alt.first.forEach((c) => (t[c] = 1));
+  return t;
+}
 /** Whether a UTF-16 code unit is a word character: ASCII and the Arabic block by code, the rest by Unicode property. */
 function isWordCode(c: number): boolean {
   if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
@@ -68,6 +134,17 @@ interface Terminal<T> {
   spaces: number[];
   /** Index of the matcher that owns this alias inside a MatcherGroup's shared trie (−1 in a matcher's own trie). */
   owner: number;
+  /** LANG_BIT[lang], for a bit test against the allowed languages. */
+  langBit: number;
+}
+
+const LANG_BIT: Record<AliasLang, number> = { fa: 1, ar: 2, en: 4 };
+/** The allowed languages as bits (null = all). */
+function langMaskOf(langs: ReadonlySet<AliasLang> | null): number {
+  if (!langs) return 7;
+  let m = 0;
+  for (const l of langs) m |= LANG_BIT[l] ?? 0;
+  return m;
 }
 
 function insert<T>(root: Node<T>, compact: string, term: Terminal<T>): void {
@@ -165,6 +242,10 @@ interface Compact {
   wordStarts: Int32Array;
 }
 
+let scratchCodes = new Uint16Array(1 << 14);
+let scratchCmap = new Int32Array(1 << 14);
+let scratchStarts = new Int32Array(1 << 14);
+
 /** The space-free form is shared by every matcher run over the same text. */
 const compactCache = new WeakMap<Normalized, Compact>();
 function compactOf(nz: Normalized): Compact {
@@ -172,10 +253,16 @@ function compactOf(nz: Normalized): Compact {
   if (c) return c;
   const norm = nz.norm;
   const len = norm.length;
-  const codes = new Uint16Array(len);
-  const cmap = new Int32Array(len);
-  const cIndexOfNorm = new Int32Array(len + 1).fill(-1);
-  const starts = new Int32Array(len);
+  // Working buffers are reused across calls; the result gets exact-size copies.
+  if (scratchCodes.length < len) {
+    scratchCodes = new Uint16Array(len + 1024);
+    scratchCmap = new Int32Array(len + 1024);
+    scratchStarts = new Int32Array(len + 1024);
+  }
+  const codes = scratchCodes;
+  const cmap = scratchCmap;
+  const starts = scratchStarts;
+  const cIndexOfNorm = new Int32Array(len + 1);
   let n = 0;
   let w = 0;
   let prevWord = false;
@@ -184,12 +271,16 @@ function compactOf(nz: Normalized): Compact {
     const word = WORD_CODE[code] === 1;
     if (word && !prevWord) starts[w++] = i;
     prevWord = word;
-    if (code === 32) continue;
+    if (code === 32) {
+      cIndexOfNorm[i] = -1;
+      continue;
+    }
     codes[n] = code >= 65 && code <= 90 ? code + 32 : code;
     cIndexOfNorm[i] = n;
     cmap[n++] = i;
   }
-  c = { compact: codesToString(codes, n), cmap: cmap.subarray(0, n), cIndexOfNorm, wordStarts: starts.slice(0, w) };
+  cIndexOfNorm[len] = -1;
+  c = { compact: codesToString(codes, n), cmap: cmap.slice(0, n), cIndexOfNorm, wordStarts: starts.slice(0, w) };
   compactCache.set(nz, c);
   return c;
 }
@@ -248,6 +339,13 @@ function isAsciiAlnum(c: number): boolean {
 
 function endOf<T>(t: Terminal<T>, endNorm: number, norm: string): number {
   const re = t.prefix ? PREFIX_END : t.exact !== null || isAsciiAlnum(norm.charCodeAt(endNorm - 1)) ? PLAIN_END : t.lang === 'ar' ? AR_SUFFIX : FA_SUFFIX;
+  // Without a suffix starting here, the pattern's answer is its look-ahead's: no word character next.
+  const starts = re === FA_SUFFIX ? FA_STARTS : re === AR_SUFFIX ? AR_STARTS : re === PLAIN_END ? NO_STARTS : null;
+  if (starts !== null) {
+    if (endNorm >= norm.length) return endNorm;
+    const nc = norm.charCodeAt(endNorm);
+    if ((nc < 0xd800 || nc > 0xdfff) && starts[nc] === 0) return LMN[nc] === 1 ? -1 : endNorm;
+  }
   re.lastIndex = endNorm;
   const m = re.exec(norm);
   if (!m) return -1;
@@ -255,9 +353,9 @@ function endOf<T>(t: Terminal<T>, endNorm: number, norm: string): number {
 }
 
 /** Whether terminal `t`, reached after walking compact[sc, c), is a valid match; returns its normalised end or −1. */
-function accept<T>(t: Terminal<T>, sc: number, c: number, a0: number, arOnly: boolean, langs: ReadonlySet<AliasLang> | null, cmap: Int32Array, norm: string): number {
+function accept<T>(t: Terminal<T>, sc: number, c: number, a0: number, arOnly: boolean, langMask: number, cmap: Int32Array, norm: string): number {
   if (arOnly && t.lang !== 'ar') return -1;
-  if (langs && !langs.has(t.lang)) return -1;
+  if ((t.langBit & langMask) === 0) return -1;
   if (!spacesAllowed(t.spaces, cmap, sc, c, a0)) return -1;
   const endNorm = cmap[c - 1] + 1;
   // Abbreviations are ASCII, so the case-preserving `norm` holds them as written.
@@ -303,7 +401,9 @@ export class MatcherGroup {
     const blocked = new Int32Array(k);
     const bestLen = new Int32Array(k);
     const best: (Hit<unknown> | null)[] = new Array(k).fill(null);
-    const touched: number[] = [];
+    const touched = new Int32Array(k);
+    let nTouched = 0;
+    const langMask = langMaskOf(langs);
     const norm = nz.norm;
     const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
     const trie = this.flat();
@@ -328,9 +428,9 @@ export class MatcherGroup {
               const o = t.owner;
               if (blocked[o] > p) continue;
               if (best[o] && t.len <= bestLen[o]) continue;
-              const nEnd = accept(t, sc, c, a0, arOnly, langs, cmap, norm);
+              const nEnd = accept(t, sc, c, a0, arOnly, langMask, cmap, norm);
               if (nEnd < 0) continue;
-              if (!best[o]) touched.push(o);
+              if (!best[o]) touched[nTouched++] = o;
               const [s0, e0] = toOriginalSpan(nz, p, nEnd);
               best[o] = { payload: t.payload, nStart: p, nEnd, start: s0, end: e0 };
               bestLen[o] = t.len;
@@ -342,13 +442,14 @@ export class MatcherGroup {
           c++;
         }
       }
-      for (const o of touched) {
+      for (let ti = 0; ti < nTouched; ti++) {
+        const o = touched[ti];
         const h = best[o]!;
         out[o].push(h);
         blocked[o] = h.nEnd;
         best[o] = null;
       }
-      touched.length = 0;
+      nTouched = 0;
     }
     return out;
   }
@@ -363,6 +464,7 @@ export class PhraseMatcher<T> {
   readonly size: number;
   /** Alias languages allowed in the current `match` call (null = all). */
   private langs: ReadonlySet<AliasLang> | null = null;
+  private langMask = 7;
 
   constructor(specs: AliasSpec<T>[]) {
     let n = 0;
@@ -383,7 +485,7 @@ export class PhraseMatcher<T> {
         if (spaced[i] === ' ') spaces.push(k);
         else k++;
       }
-      const term: Terminal<T> = { payload: s.payload, lang: s.lang, prefix, exact: abbrev ? a : null, len: compact.length, spaces, owner: -1 };
+      const term: Terminal<T> = { payload: s.payload, lang: s.lang, prefix, exact: abbrev ? a : null, len: compact.length, spaces, owner: -1, langBit: LANG_BIT[s.lang] ?? 0 };
       insert(this.root, compact, term);
       this.terms.push([compact, term]);
       n++;
@@ -406,6 +508,7 @@ export class PhraseMatcher<T> {
    */
   match(nz: Normalized, opts: { nested?: boolean; langs?: ReadonlySet<AliasLang> } = {}): Hit<T>[] {
     this.langs = opts.langs ?? null;
+    this.langMask = langMaskOf(this.langs);
     const norm = nz.norm;
     const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
     if (this.group && !opts.nested) return this.group.hitsFor(nz, this.langs, this.owner) as Hit<T>[];
@@ -465,7 +568,7 @@ export class PhraseMatcher<T> {
           for (let ti = 0; ti < ts.length; ti++) {
             const t = ts[ti];
             if (t.len <= this.bestLen) continue;
-            const nEnd = accept(t, sc, c, a0, arOnly, this.langs, cmap, norm);
+            const nEnd = accept(t, sc, c, a0, arOnly, this.langMask, cmap, norm);
             if (nEnd < 0) continue;
             const [s0, e0] = toOriginalSpan(nz, p, nEnd);
             this.best = { payload: t.payload, nStart: p, nEnd, start: s0, end: e0 };

@@ -85,14 +85,23 @@ const TABLE = (() => {
   return t;
 })();
 
+let scratchOut = new Uint16Array(1 << 14);
+let scratchMap = new Int32Array(1 << 14);
+
 /**
  * Normalises for matching: letter variants unified, diacritics/tatweel dropped, digits ASCII, runs of
  * spaces/ZWNJ/newlines collapsed to one space, Latin lower-cased only when `lowerLatin` is set.
  */
 export function normalizeForMatch(text: string, lowerLatin = false): Normalized {
   const len = text.length;
-  const out = new Uint16Array(len);
-  const map = new Int32Array(len + 1);
+  // Working buffers are reused across calls (fresh large typed arrays cost more than filling them); only the result's
+  // own map is allocated.
+  if (scratchOut.length < len + 1) {
+    scratchOut = new Uint16Array(len + 1024);
+    scratchMap = new Int32Array(len + 1024);
+  }
+  const out = scratchOut;
+  const map = scratchMap;
   let n = 0;
   let lastSpace = true;
   for (let i = 0; i < len; i++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codesToString, normalizeForMatch, normalizeTerm, toAsciiDigits, toOriginalSpan } from '../../src/pipeline/normalize';
-import { PhraseMatcher } from '../../src/pipeline/matcher';
+import { PhraseMatcher, suffixStarts } from '../../src/pipeline/matcher';
 
 describe('normalizeTerm', () => {
   const cases: [string, string, string][] = [
@@ -100,5 +100,19 @@ describe('codesToString', () => {
   it('reads a view from its own offset', () => {
     const buf = new Uint16Array([0x41, 0x42, 0x43, 0x44]).subarray(1);
     expect(codesToString(buf, 2)).toBe('BC');
+  });
+});
+
+describe('suffixStarts (the matcher pre-check before its suffix regexes)', () => {
+  const show = (t: Uint8Array | null) => (t ? [...t].map((v, i) => (v ? String.fromCharCode(i) : '')).join('') : null);
+  it('reads the first characters of the optional suffix group', () => {
+    expect(show(suffixStarts(/(?: ?(?:هایی|های|ها)| ?ای|یان|ان|شان|مان|تان|ی|ش)?(?![\p{L}\p{M}\p{N}])/uy))).toBe(' اتشمهی');
+    expect(show(suffixStarts(/(?:یین|یون|یه|ها|هم|ات|ین|ون|ان|ی)?(?![\p{L}\p{M}\p{N}])/uy))).toBe('اهوی');
+    expect(show(suffixStarts(/(?![\p{L}\p{M}\p{N}])/uy))).toBe('');
+    expect(show(suffixStarts(/(?:a?b|c)?(?![\p{L}\p{M}\p{N}])/uy))).toBe('abc');
+  });
+  it('gives up on other shapes', () => {
+    expect(suffixStarts(/[\p{L}\p{M}]*(?: (?:هایی|های|ها)(?![\p{L}\p{M}\p{N}]))?/uy)).toBeNull();
+    expect(suffixStarts(/(?:a[bc])?(?![\p{L}\p{M}\p{N}])/uy)).toBeNull();
   });
 });
