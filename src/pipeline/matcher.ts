@@ -184,7 +184,17 @@ interface FlatTrie<T> {
   edgeCode: Uint16Array;
   edgeTo: Int32Array;
   terms: (Terminal<T>[] | null)[];
+  /** 1 where terms[node] is not null (a typed-array test before touching the terms). */
+  hasTerms: Uint8Array;
+  /** Nodes with many children also have a dense row: alphabet index of a code (0 = in no alias) → child or −1. */
+  alpha: Uint16Array;
+  alphaSize: number;
+  denseRow: Int32Array;
+  dense: Int32Array;
 }
+
+/** Nodes with more children than this get a dense row. */
+const DENSE_FANOUT = 4;
 
 function flatten<T>(root: Node<T>): FlatTrie<T> {
   const nodes: Node<T>[] = [root];
@@ -208,26 +218,32 @@ function flatten<T>(root: Node<T>): FlatTrie<T> {
   }
   const rootChild = new Int32Array(0x10000).fill(-1);
   for (const [code, child] of root.next) rootChild[code] = id.get(child)!;
-  return { rootChild, edgeStart, edgeCode, edgeTo, terms: nodes.map((n) => n.terms) };
+  const alpha = new Uint16Array(0x10000);
+  let alphaSize = 1;
+  for (let e = 0; e < nEdges; e++) if (alpha[edgeCode[e]] === 0) alpha[edgeCode[e]] = alphaSize++;
+  const denseRow = new Int32Array(nodes.length).fill(-1);
+  let rows = 0;
+  for (let i = 1; i < nodes.length; i++) if (edgeStart[i + 1] - edgeStart[i] > DENSE_FANOUT) denseRow[i] = rows++;
+  const dense = new Int32Array(rows * alphaSize).fill(-1);
+  for (let i = 1; i < nodes.length; i++) {
+    if (denseRow[i] < 0) continue;
+    for (let e = edgeStart[i]; e < edgeStart[i + 1]; e++) dense[denseRow[i] * alphaSize + alpha[edgeCode[e]]] = edgeTo[e];
+  }
+  const terms = nodes.map((n) => n.terms);
+  const hasTerms = new Uint8Array(terms.map((t) => (t ? 1 : 0)));
+  return { rootChild, edgeStart, edgeCode, edgeTo, terms, hasTerms, alpha, alphaSize, denseRow, dense };
 }
 
 /** The child of `node` by `code`, or −1. */
 function childOf<T>(t: FlatTrie<T>, node: number, code: number): number {
   if (node === 0) return t.rootChild[code];
-  let lo = t.edgeStart[node];
-  let hi = t.edgeStart[node + 1];
-  if (hi - lo <= 8) {
-    const ec = t.edgeCode;
-    for (; lo < hi; lo++) if (ec[lo] === code) return t.edgeTo[lo];
-    return -1;
+  const row = t.denseRow[node];
+  if (row >= 0) {
+    const a = t.alpha[code];
+    return a === 0 ? -1 : t.dense[row * t.alphaSize + a];
   }
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const m = t.edgeCode[mid];
-    if (m === code) return t.edgeTo[mid];
-    if (m < code) lo = mid + 1;
-    else hi = mid;
-  }
+  const ec = t.edgeCode;
+  for (let lo = t.edgeStart[node], hi = t.edgeStart[node + 1]; lo < hi; lo++) if (ec[lo] === code) return t.edgeTo[lo];
   return -1;
 }
 
@@ -408,6 +424,7 @@ export class MatcherGroup {
     const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
     const trie = this.flat();
     const termsAt = trie.terms;
+    const hasTerms = trie.hasTerms;
     const clen = compact.length;
     for (let wi = 0; wi < wordStarts.length; wi++) {
       const p = wordStarts[wi];
@@ -421,7 +438,7 @@ export class MatcherGroup {
         let node = STARTS[v * 4 + 1];
         let c = sc;
         for (;;) {
-          const ts = c > sc ? termsAt[node] : null;
+          const ts = c > sc && hasTerms[node] === 1 ? termsAt[node] : null;
           if (ts !== null) {
             for (let ti = 0; ti < ts.length; ti++) {
               const t = ts[ti];
@@ -554,6 +571,7 @@ export class PhraseMatcher<T> {
     this.bestLen = -1;
     const trie = (this.flatTrie ??= flatten(this.root));
     const termsAt = trie.terms;
+    const hasTerms = trie.hasTerms;
     const clen = compact.length;
     const nStarts = startsOf(trie, compact, c0, STARTS);
     for (let v = 0; v < nStarts; v++) {
@@ -563,7 +581,7 @@ export class PhraseMatcher<T> {
       let node = STARTS[v * 4 + 1];
       let c = sc;
       for (;;) {
-        const ts = c > sc ? termsAt[node] : null;
+        const ts = c > sc && hasTerms[node] === 1 ? termsAt[node] : null;
         if (ts !== null) {
           for (let ti = 0; ti < ts.length; ti++) {
             const t = ts[ti];
