@@ -253,7 +253,8 @@ interface Compact {
   /** compact index → norm index */
   cmap: Int32Array;
   /** norm index → compact index (−1 for spaces) */
-  cIndexOfNorm: Int32Array;
+  /** wordStartsC[k] = compact index of the character at wordStarts[k] (−1 if it were a space; it never is). */
+  wordStartsC: Int32Array;
   /** norm indices where a word starts, ascending */
   wordStarts: Int32Array;
 }
@@ -261,6 +262,7 @@ interface Compact {
 let scratchCodes = new Uint16Array(1 << 14);
 let scratchCmap = new Int32Array(1 << 14);
 let scratchStarts = new Int32Array(1 << 14);
+let scratchStartsC = new Int32Array(1 << 14);
 
 /** The space-free form is shared by every matcher run over the same text. */
 const compactCache = new WeakMap<Normalized, Compact>();
@@ -274,29 +276,28 @@ function compactOf(nz: Normalized): Compact {
     scratchCodes = new Uint16Array(len + 1024);
     scratchCmap = new Int32Array(len + 1024);
     scratchStarts = new Int32Array(len + 1024);
+    scratchStartsC = new Int32Array(len + 1024);
   }
   const codes = scratchCodes;
   const cmap = scratchCmap;
   const starts = scratchStarts;
-  const cIndexOfNorm = new Int32Array(len + 1);
+  const startsC = scratchStartsC;
   let n = 0;
   let w = 0;
   let prevWord = false;
   for (let i = 0; i < len; i++) {
     const code = norm.charCodeAt(i);
     const word = WORD_CODE[code] === 1;
-    if (word && !prevWord) starts[w++] = i;
-    prevWord = word;
-    if (code === 32) {
-      cIndexOfNorm[i] = -1;
-      continue;
+    if (word && !prevWord) {
+      starts[w] = i;
+      startsC[w++] = code === 32 ? -1 : n;
     }
+    prevWord = word;
+    if (code === 32) continue;
     codes[n] = code >= 65 && code <= 90 ? code + 32 : code;
-    cIndexOfNorm[i] = n;
     cmap[n++] = i;
   }
-  cIndexOfNorm[len] = -1;
-  c = { compact: codesToString(codes, n), cmap: cmap.slice(0, n), cIndexOfNorm, wordStarts: starts.slice(0, w) };
+  c = { compact: codesToString(codes, n), cmap: cmap.slice(0, n), wordStartsC: startsC.slice(0, w), wordStarts: starts.slice(0, w) };
   compactCache.set(nz, c);
   return c;
 }
@@ -311,14 +312,15 @@ const KEHEH = 'ک'.charCodeAt(0);
 /**
  * Start variants of a word: the word itself, or (Arabic aliases only) after proclitics و/ف then ب/ک/ل, with «لل» read
  * as ل + «ال» without its alef (a0 = 1 alias character already consumed). Written to `out` as (sc, node, arOnly, a0)
- * quadruples, in the order they are tried; returns how many.
+ * quadruples, in the order they are tried; returns how many (`max` = 1: the word itself only).
  */
-function startsOf<T>(trie: FlatTrie<T>, compact: string, c0: number, out: Int32Array): number {
+function startsOf<T>(trie: FlatTrie<T>, compact: string, c0: number, out: Int32Array, max = 4): number {
   // (No local helper function: tsx's keepNames would re-name it on every call.)
   out[0] = c0;
   out[1] = 0;
   out[2] = 0;
   out[3] = 0;
+  if (max === 1) return 1;
   let k = 4;
   let q = c0;
   const ch = compact.charCodeAt(q);
@@ -420,17 +422,19 @@ export class MatcherGroup {
     const touched = new Int32Array(k);
     let nTouched = 0;
     const langMask = langMaskOf(langs);
+    const arAllowed = (langMask & LANG_BIT.ar) !== 0;
     const norm = nz.norm;
-    const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
+    const { compact, cmap, wordStartsC, wordStarts } = compactOf(nz);
     const trie = this.flat();
     const termsAt = trie.terms;
     const hasTerms = trie.hasTerms;
     const clen = compact.length;
     for (let wi = 0; wi < wordStarts.length; wi++) {
       const p = wordStarts[wi];
-      const c0 = cIndexOfNorm[p];
+      const c0 = wordStartsC[wi];
       if (c0 < 0) continue;
-      const nStarts = startsOf(trie, compact, c0, STARTS);
+      // Proclitic variants only ever accept Arabic aliases: no use when Arabic is not allowed.
+      const nStarts = arAllowed ? startsOf(trie, compact, c0, STARTS) : startsOf(trie, compact, c0, STARTS, 1);
       for (let v = 0; v < nStarts; v++) {
         const sc = STARTS[v * 4];
         const arOnly = STARTS[v * 4 + 2] === 1;
@@ -527,7 +531,7 @@ export class PhraseMatcher<T> {
     this.langs = opts.langs ?? null;
     this.langMask = langMaskOf(this.langs);
     const norm = nz.norm;
-    const { compact, cmap, cIndexOfNorm, wordStarts } = compactOf(nz);
+    const { compact, cmap, wordStartsC, wordStarts } = compactOf(nz);
     if (this.group && !opts.nested) return this.group.hitsFor(nz, this.langs, this.owner) as Hit<T>[];
     const outer = this.group ? (this.group.hitsFor(nz, this.langs, this.owner) as Hit<T>[]) : null;
     const out: Hit<T>[] = [];
@@ -536,7 +540,7 @@ export class PhraseMatcher<T> {
     for (let wi = 0; wi < wordStarts.length; wi++) {
       const p = wordStarts[wi];
       if (p < blockedUntil) continue;
-      const c0 = cIndexOfNorm[p];
+      const c0 = wordStartsC[wi];
       if (c0 < 0) continue;
       let best: Hit<T> | null;
       if (outer) {
@@ -551,7 +555,7 @@ export class PhraseMatcher<T> {
       for (let wj = wi + 1; wj < wordStarts.length && wordStarts[wj] < best.nEnd; wj++) {
         const r = wordStarts[wj];
         if (r < innerBlocked) continue;
-        const ci = cIndexOfNorm[r];
+        const ci = wordStartsC[wj];
         const inner = ci < 0 ? null : this.bestFrom(ci, r, compact, cmap, norm, nz);
         if (inner && inner.nEnd <= best.nEnd && inner.payload !== best.payload) {
           out.push({ ...inner, nested: true });
@@ -573,7 +577,8 @@ export class PhraseMatcher<T> {
     const termsAt = trie.terms;
     const hasTerms = trie.hasTerms;
     const clen = compact.length;
-    const nStarts = startsOf(trie, compact, c0, STARTS);
+    // Proclitic variants only ever accept Arabic aliases: no use when Arabic is not allowed.
+    const nStarts = (this.langMask & LANG_BIT.ar) !== 0 ? startsOf(trie, compact, c0, STARTS) : startsOf(trie, compact, c0, STARTS, 1);
     for (let v = 0; v < nStarts; v++) {
       const sc = STARTS[v * 4];
       const arOnly = STARTS[v * 4 + 2] === 1;
