@@ -34,3 +34,16 @@ export function drillOf(params: unknown): Drill | null {
   }
   return null;
 }
+
+/**
+ * The drill-down of a clicked point whose data item is a plain number: long line series (topic-trend.ts) carry
+ * `drillAt(dataIndex)` on the series instead of a drill object per point.
+ */
+export function seriesDrill(option: unknown, params: unknown): Drill | null {
+  const p = params as { seriesIndex?: number; dataIndex?: number } | null;
+  const list = (option as { series?: unknown } | null)?.series;
+  const series = Array.isArray(list) ? list : list ? [list] : [];
+  if (typeof p?.seriesIndex !== 'number' || typeof p.dataIndex !== 'number') return null;
+  const s = series[p.seriesIndex] as { drillAt?: (i: number) => Drill } | undefined;
+  return typeof s?.drillAt === 'function' ? s.drillAt(p.dataIndex) : null;
+}

@@ -9,3 +9,4 @@ export * from './heatmap';
 export * from './bars';
 export * from './empty';
 export * from './coverage';
+export * from './nearest';

@@ -53,7 +53,8 @@ export function timeZoom(weights: number[], xAxisIndex: number[], minBuckets = 3
     }
   }
   return [
-    { type: 'slider', xAxisIndex, startValue: start, endValue: weights.length - 1, height: 18, bottom: 6, filterMode: 'filter', labelFormatter: '' },
+    // No data shadow: it draws the first series a second time under the slider (thousands of points for weeks).
+    { type: 'slider', xAxisIndex, startValue: start, endValue: weights.length - 1, height: 18, bottom: 6, filterMode: 'filter', labelFormatter: '', showDataShadow: false },
     { type: 'inside', xAxisIndex, startValue: start, endValue: weights.length - 1, filterMode: 'filter', zoomOnMouseWheel: 'shift' }
   ];
 }

@@ -47,6 +47,9 @@ export interface TopicTrendOptions {
   last?: string;
 }
 
+/** Series longer than this are drawn as lines without a symbol per point (see topicTrendOption). */
+export const LONG_SERIES = 120;
+
 export function trendHeight(rows: TrendInputRow[], split: TrendSplit): number {
   if (split !== 'multiples') return 440;
   return panelsHeight(new Set(rows.map((r) => r.country ?? '')).size);
@@ -61,7 +64,8 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   const dates = rows.map((r) => r.bucket.slice(0, 10)).sort();
   const first = o.first ?? dates[0];
   const last = o.last ?? dates[dates.length - 1];
-  const buckets = first && last ? bucketSequence(first, last, g) : [];
+  // No cap below a century of weeks: a cut sequence would drop the newest (and densest) buckets.
+  const buckets = first && last ? bucketSequence(first, last, g, 20000) : [];
   const bIndex = new Map(buckets.map((b, i) => [b, i]));
   const split = o.split;
   const countries = sortCountries(rows.map((r) => (split === 'none' ? '' : (r.country ?? ''))));
@@ -71,61 +75,74 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   const topicColor = (t: string) => o.topics[t]?.color || colorAt(topicIds.indexOf(t));
   const topicLabel = (t: string) => o.topics[t]?.label ?? t;
 
-  // totals per (country, bucket) — the same for every topic row of that bucket
-  const totals = new Map<string, number>();
-  const counts = new Map<string, number>();
+  // Totals per (country, bucket) and counts per (country, topic, bucket), as arrays over the bucket index: a week
+  // series over decades has thousands of buckets, and string-keyed maps per point cost more than the query.
+  const nb = buckets.length;
+  const cIndex = new Map(countries.map((c, i) => [c, i]));
+  const tIndex = new Map(topicIds.map((t, i) => [t, i]));
+  const totals = countries.map(() => new Float64Array(nb));
+  const counts = countries.map(() => topicIds.map(() => new Float64Array(nb)));
   for (const r of rows) {
-    const c = split === 'none' ? '' : (r.country ?? '');
-    const b = r.bucket.slice(0, 10);
-    const tk = `${c}|${b}`;
-    totals.set(tk, Math.max(totals.get(tk) ?? 0, Number(r.total) || 0));
+    const ci = cIndex.get(split === 'none' ? '' : (r.country ?? ''));
+    const bi = bIndex.get(r.bucket.slice(0, 10));
+    if (ci === undefined || bi === undefined) continue;
+    totals[ci][bi] = Math.max(totals[ci][bi], Number(r.total) || 0);
     if (r.topic_id === null) continue;
-    const ck = `${c}|${r.topic_id}|${b}`;
-    counts.set(ck, (counts.get(ck) ?? 0) + (Number(r.n) || 0));
+    const ti = tIndex.get(r.topic_id);
+    if (ti !== undefined) counts[ci][ti][bi] += Number(r.n) || 0;
   }
 
   const multiples = split === 'multiples';
+  /** Above this many points per line, symbols are drawn only where a value stands alone. */
+  const long = nb > LONG_SERIES;
+  const minTotal = o.minTotal ?? 5;
+  const bucketEndAt = (i: number) => (i + 1 < nb ? buckets[i + 1] : addBuckets(buckets[i], g, 1));
   const series: NonNullable<EChartsOption['series']> & unknown[] = [];
   countries.forEach((c, ci) => {
-    for (const t of topicIds) {
-      const raw: (number | null)[] = buckets.map((b) => {
-        const total = totals.get(`${c}|${b}`) ?? 0;
-        const n = counts.get(`${c}|${t}|${b}`) ?? 0;
-        if (o.measure === 'count') return n;
-        return total > 0 && total >= (o.minTotal ?? 5) ? n / total : null;
-      });
+    const tot = totals[ci];
+    topicIds.forEach((t, ti) => {
+      const cnt = counts[ci][ti];
+      const raw: (number | null)[] = new Array(nb);
+      for (let i = 0; i < nb; i++) raw[i] = o.measure === 'count' ? cnt[i] : tot[i] > 0 && tot[i] >= minTotal ? cnt[i] / tot[i] : null;
       const vals = rollingMean(raw, o.rolling ?? 1);
       const name = split === 'overlay' ? `${topicLabel(t)} — ${countryName(c || null)}` : topicLabel(t);
+      const drillAt = (i: number): Drill => {
+        const drill: Drill = { topic: t, bucketStart: buckets[i], bucketEnd: bucketEndAt(i) };
+        if (c) drill.country = c;
+        return drill;
+      };
+      // Short series: one item object per point, with its drill-down and counts. Long ones: plain numbers (an
+      // object per point for 10 lines × 6,000 weeks cost more than drawing them), the drill-down computed on
+      // click from `drillAt` (drill.ts seriesDrill), and a symbol only on a value with no neighbour.
+      const data = long
+        ? vals.map((v, i) =>
+            v !== null && (vals[i - 1] ?? null) === null && (vals[i + 1] ?? null) === null ? { value: v, symbol: 'circle' } : v
+          )
+        : vals.map((v, i) => ({ value: v, drill: drillAt(i), n: cnt[i], total: tot[i] }));
       series.push({
         type: 'line',
         id: `${t}|${c}`,
         name,
         xAxisIndex: multiples ? ci : 0,
         yAxisIndex: multiples ? ci : 0,
-        // Every point gets a symbol: with gaps (null shares) a lone value has no line segment and would be invisible.
+        // Short series: a symbol on every point. Long ones draw the line alone, which is what made a redraw cost
+        // ~400 ms, and keep a symbol only where a value stands alone (between gaps it has no segment and would be
+        // invisible). Clicks still reach every point: Chart.svelte opens the nearest one (nearestLinePoint).
         showSymbol: true,
         showAllSymbol: true,
-        symbolSize: buckets.length > 120 ? 3 : 6,
+        symbol: long ? 'none' : 'circle',
+        symbolSize: long ? 5 : 6,
         connectNulls: false,
         color: topicColor(t),
         lineStyle: {
-          width: 2,
+          width: long ? 1.5 : 2,
           type: split === 'overlay' ? COUNTRY_LINE_TYPES[ci % COUNTRY_LINE_TYPES.length] : 'solid'
         },
         emphasis: { focus: 'series' },
-        data: vals.map((v, i) => {
-          const b = buckets[i];
-          const drill: Drill = { topic: t, bucketStart: b, bucketEnd: addBuckets(b, g, 1) };
-          if (c) drill.country = c;
-          return {
-            value: v,
-            drill,
-            n: counts.get(`${c}|${t}|${b}`) ?? 0,
-            total: totals.get(`${c}|${b}`) ?? 0
-          };
-        })
-      });
-    }
+        drillAt,
+        data
+      } as never);
+    });
   });
 
   const panels = multiples ? countries : [''];
@@ -135,7 +152,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   const legendNames = split === 'overlay' ? series.map((s) => (s as { name: string }).name) : topicIds.map(topicLabel);
 
   // Articles per bucket over all panels: where the data actually is, for the initial zoom window.
-  const weights = buckets.map((b) => countries.reduce((s, c) => s + (totals.get(`${c}|${b}`) ?? 0), 0));
+  const weights = buckets.map((_, i) => totals.reduce((s, tot) => s + tot[i], 0));
   const zoom = timeZoom(weights, panels.map((_, i) => i));
   return {
     animation: false,
