@@ -246,15 +246,16 @@ export type RowOf = {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Derived tables: written by the pipeline after every row is staged (src/pipeline/write.ts), computed with SQL from
-// the tables above. They make the dashboard fast at scale: the browser starts from `article_counts` (a few MB at 1M
-// articles) and reads the big tables only when a view needs them; article text is read by HTTP range, one row group
+// the tables above. They make the dashboard fast at scale: the browser starts from `topic_buckets` (weekly/monthly
+// counts, well under 1 MB at 1M articles), loads `article_counts` on first use, and reads the big tables only when a view needs them; article text is read by HTTP range, one row group
 // at a time. Every value here can be recomputed from the base tables, so they carry no new facts.
 
 export const DERIVED_TABLES = {
   article_facts: 'article_facts',
   article_counts: 'article_counts',
   article_text: 'article_text',
-  entity_articles: 'entity_articles'
+  entity_articles: 'entity_articles',
+  topic_buckets: 'topic_buckets'
 } as const;
 export type DerivedTableName = keyof typeof DERIVED_TABLES;
 
@@ -262,7 +263,8 @@ export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
   article_facts: 'article_facts.parquet',
   article_counts: 'article_counts.parquet',
   article_text: 'article_text.parquet',
-  entity_articles: 'entity_articles.parquet'
+  entity_articles: 'entity_articles.parquet',
+  topic_buckets: 'topic_buckets.parquet'
 };
 
 /**
@@ -311,11 +313,34 @@ export interface EntityArticlesRow {
   articles: number;
 }
 
+/**
+ * Articles per week and per month (quarters and years are sums of months) × country × source × lang × topic: the
+ * trends chart and the filter options at start-up read this instead of splitting `article_counts` by topic bit.
+ * `topic_id` NULL rows count every article of the group (the share's denominator); month rows with `bucket` NULL
+ * count the undated articles. A date range that cuts a week or month is completed from `article_counts`.
+ */
+export interface TopicBucketRow {
+  step: 'week' | 'month';
+  /** First day of the week (Monday, ISO) or month; NULL for undated articles (month rows only). */
+  bucket: string | null;
+  country: string | null;
+  source_id: string | null;
+  source_name: string | null;
+  lang: Lang;
+  /** NULL: every article of the group, whatever its topics. */
+  topic_id: string | null;
+  articles: number;
+  /** Earliest and latest article date in the group (the date-range bounds of the filter bar). */
+  first_date: string | null;
+  last_date: string | null;
+}
+
 export const DERIVED_COLUMNS = {
   article_facts: ['article_id', 'date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
   article_counts: ['date', 'country', 'source_id', 'source_name', 'lang', 'topic_mask', 'articles'],
   article_text: ['article_id', 'text'],
-  entity_articles: ['entity_id', 'articles']
+  entity_articles: ['entity_id', 'articles'],
+  topic_buckets: ['step', 'bucket', 'country', 'source_id', 'source_name', 'lang', 'topic_id', 'articles', 'first_date', 'last_date']
 } as const satisfies Record<DerivedTableName, readonly string[]>;
 
 export type DerivedRowOf = {
@@ -323,4 +348,5 @@ export type DerivedRowOf = {
   article_counts: ArticleCountRow;
   article_text: ArticleTextRow;
   entity_articles: EntityArticlesRow;
+  topic_buckets: TopicBucketRow;
 };

@@ -54,6 +54,26 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string): P
       FROM d_facts GROUP BY ALL
       ORDER BY date NULLS LAST, country NULLS LAST, source_id NULLS LAST, source_name NULLS LAST, lang, topic_mask
     ) TO ${file('article_counts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  // Topic counts per week and per month (quarters and years are sums of months), exploded by topic_id, with a
+  // topic_id NULL row per group holding every article (the share's denominator): the trends chart and the filter
+  // options read this instead of bit-splitting article_counts. Month rows include undated articles (bucket NULL).
+  await run(`COPY (
+      SELECT step, bucket, country, source_id, source_name, lang, topic_id, CAST(count(*) AS INTEGER) AS articles,
+        min(date) AS first_date, max(date) AS last_date
+      FROM (
+        SELECT s.step, f.date, f.country, f.source_id, f.source_name, f.lang, x.topic_id,
+          CASE s.step WHEN 'week' THEN CAST(date_trunc('week', f.date) AS DATE) ELSE CAST(date_trunc('month', f.date) AS DATE) END AS bucket
+        FROM d_facts f
+        CROSS JOIN (VALUES ('week'), ('month')) s(step)
+        LEFT JOIN (
+          SELECT DISTINCT article_id, topic_id FROM topics
+          UNION ALL SELECT article_id, CAST(NULL AS VARCHAR) FROM d_facts
+        ) x USING (article_id)
+        WHERE s.step = 'month' OR f.date IS NOT NULL
+      )
+      GROUP BY ALL
+      ORDER BY step, bucket NULLS LAST, country NULLS LAST, source_id NULLS LAST, source_name NULLS LAST, lang, topic_id NULLS FIRST
+    ) TO ${file('topic_buckets')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
   await run(`COPY (
       SELECT entity_id, CAST(count(DISTINCT article_id) AS INTEGER) AS articles FROM mentions
       GROUP BY entity_id ORDER BY entity_id

@@ -79,7 +79,18 @@ describe('buildTopicTrendQuery + fillTopicTrend', () => {
   it('the filled grid equals the SQL grid the page used to run (every granularity, split, topic filter)', async () => {
     for (const granularity of ['week', 'month', 'quarter', 'year'] as const)
       for (const byCountry of [false, true])
-        for (const f of [EMPTY_FILTERS, F({ topics: ['sanctions', 'climate'] }), F({ countries: ['DZ'], from: '2024-02-01' })])
+        for (const f of [
+          EMPTY_FILTERS,
+          F({ topics: ['sanctions', 'climate'] }),
+          F({ countries: ['DZ'], from: '2024-02-01' }),
+          // Ranges that cut weeks, months and quarters: the cut edges come from article_counts, the rest from
+          // topic_buckets, and the sum must be what the day-level table alone gives.
+          F({ from: '2024-01-10', to: '2024-03-15' }),
+          F({ from: '2024-01-20', topics: ['sanctions'] }),
+          F({ to: '2024-02-10', langs: ['fa', 'en'] }),
+          F({ from: '2024-01-01', to: '2024-02-29', sources: ['mehr', 'aps'] }),
+          F({ from: '2024-02-25', to: '2024-02-25' })
+        ])
           for (const measure of ['share', 'count'] as const) {
             const want = await run<Q.TopicTrendRow>(referenceGridQuery(f, { granularity, measure, byCountry }));
             expect(await grid(f, { granularity, measure, byCountry }), `${granularity} ${byCountry} ${measure}`).toEqual(want);

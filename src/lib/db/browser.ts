@@ -6,8 +6,10 @@
  * into an Arrow IPC stream and inserted as a table. Everything (wasm, workers, data) is served by this site.
  *
  * What is loaded when (the design for 1M articles / 10M mentions, see README "Output layout"):
- *   - at start-up only the small tables: article_counts (every overview/trend count), topic_defs, entities,
- *     entity_articles; the first chart needs nothing else.
+ *   - at start-up only the small tables: topic_buckets (weekly/monthly topic counts: the trends chart and the filter
+ *     options), topic_defs, entities, entity_articles; the first chart needs nothing else. article_counts (one row
+ *     per day × country × source × lang × topic set, ~0.7 rows per article) loads on the first overview query or
+ *     date range that cuts a week or month.
  *   - every other table on the first query that reads it (`FROM`/`JOIN` in its SQL); `articles` without `text`.
  *   - article text never whole, except for a full-text search: `article_text` starts empty and receives the row
  *     groups (2,048 articles each, read by HTTP range) that hold the rows a query declares in `BoundQuery.text`.
@@ -41,7 +43,7 @@ export interface LoadProgress {
 export type ProgressListener = (p: LoadProgress) => void;
 
 /** Tables the first chart needs; loaded before the Db is handed out. */
-const START_TABLES = ['article_counts', 'topic_defs', 'entities', 'entity_articles'] as const;
+const START_TABLES = ['topic_buckets', 'topic_defs', 'entities', 'entity_articles'] as const;
 
 /** Every table the browser can load, with its file and the columns it keeps. */
 const LAZY_FILES: Record<string, { file: string; columns?: string[] }> = {
@@ -54,7 +56,8 @@ const LAZY_FILES: Record<string, { file: string; columns?: string[] }> = {
   terms: { file: PARQUET_FILES.terms },
   article_facts: { file: DERIVED_PARQUET_FILES.article_facts },
   article_counts: { file: DERIVED_PARQUET_FILES.article_counts },
-  entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles }
+  entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
+  topic_buckets: { file: DERIVED_PARQUET_FILES.topic_buckets }
 };
 
 const TABLE_REF = /\b(?:from|join)\s+([a-z_]+)/gi;
@@ -191,7 +194,20 @@ class BrowserDb implements Db {
     }
   }
 
+  /**
+   * Runs `q`. For profiling (benchmarks, devtools): when the page defines `globalThis.__queryLog = []`, each query's
+   * SQL, start time, latency (queueing on the one connection included) and row count is pushed to it.
+   */
   async query<T extends object = Row>(q: BoundQuery): Promise<T[]> {
+    const log = (globalThis as { __queryLog?: { sql: string; ms: number; rows: number; at: number }[] }).__queryLog;
+    if (!log) return this.#query<T>(q);
+    const t0 = performance.now();
+    const rows = await this.#query<T>(q);
+    log.push({ sql: q.sql, ms: performance.now() - t0, rows: rows.length, at: t0 });
+    return rows;
+  }
+
+  async #query<T extends object = Row>(q: BoundQuery): Promise<T[]> {
     const tables = referencedTables(q.sql + ' ' + (q.text && 'rows' in q.text ? q.text.rows.sql : ''));
     await Promise.all(tables.map((t) => this.ensureTable(t)));
     if (tables.includes('article_text')) {

@@ -1,13 +1,15 @@
 /**
  * Values for the filter controls (and for `parseFilters`' whitelist), over the whole corpus, not the filtered one.
- * They run at start-up, so they read only the small tables: `article_counts`, `entity_articles` and the taxonomy.
+ * They run at start-up, so they read only the small tables: `topic_buckets` (its month rows: `topic_id` NULL rows count
+ * every article, undated ones in `bucket` NULL), `entity_articles` and the taxonomy.
  */
 import type { BoundQuery } from '$lib/db/types';
 import type { EntityKind, Lang } from '$lib/schema';
 import { inList } from './sql';
-import { TOPIC_BITS_SQL } from './common';
 
 const N = 'CAST(sum(c.articles) AS BIGINT)';
+/** Every article once: the month summary rows that count all articles of their group. */
+const ALL = "c.step = 'month' AND c.topic_id IS NULL";
 
 export interface CountryOptionRow {
   country: string;
@@ -15,7 +17,7 @@ export interface CountryOptionRow {
 }
 export function buildCountryOptionsQuery(): BoundQuery {
   return {
-    sql: `SELECT c.country, ${N} AS articles FROM article_counts c WHERE c.country IS NOT NULL
+    sql: `SELECT c.country, ${N} AS articles FROM topic_buckets c WHERE ${ALL} AND c.country IS NOT NULL
       GROUP BY c.country ORDER BY articles DESC, c.country`,
     params: []
   };
@@ -31,7 +33,7 @@ export function buildSourceOptionsQuery(): BoundQuery {
   return {
     sql: `SELECT c.source_id, coalesce(any_value(c.source_name), c.source_id) AS source_name,
         any_value(c.country) AS country, ${N} AS articles
-      FROM article_counts c WHERE c.source_id IS NOT NULL
+      FROM topic_buckets c WHERE ${ALL} AND c.source_id IS NOT NULL
       GROUP BY c.source_id ORDER BY articles DESC, c.source_id`,
     params: []
   };
@@ -43,7 +45,7 @@ export interface LangOptionRow {
 }
 export function buildLangOptionsQuery(): BoundQuery {
   return {
-    sql: `SELECT c.lang, ${N} AS articles FROM article_counts c GROUP BY c.lang ORDER BY articles DESC, c.lang`,
+    sql: `SELECT c.lang, ${N} AS articles FROM topic_buckets c WHERE ${ALL} GROUP BY c.lang ORDER BY articles DESC, c.lang`,
     params: []
   };
 }
@@ -58,8 +60,8 @@ export interface TopicOptionRow {
 export function buildTopicOptionsQuery(): BoundQuery {
   return {
     sql: `WITH hits AS (
-        SELECT tb.topic_id, ${N} AS articles
-        FROM article_counts c JOIN (${TOPIC_BITS_SQL}) tb ON (c.topic_mask & tb.mask) <> 0 GROUP BY tb.topic_id
+        SELECT c.topic_id, ${N} AS articles
+        FROM topic_buckets c WHERE c.step = 'month' AND c.topic_id IS NOT NULL GROUP BY c.topic_id
       )
       SELECT d.topic_id, d.label_en, d.color, d.core, coalesce(h.articles, 0) AS articles
       FROM topic_defs d LEFT JOIN hits h ON h.topic_id = d.topic_id
@@ -92,5 +94,8 @@ export interface DateExtentRow {
   max_date: string | null;
 }
 export function buildDateExtentQuery(): BoundQuery {
-  return { sql: 'SELECT min(date) AS min_date, max(date) AS max_date FROM article_counts', params: [] };
+  return {
+    sql: `SELECT min(c.first_date) AS min_date, max(c.last_date) AS max_date FROM topic_buckets c WHERE ${ALL}`,
+    params: []
+  };
 }

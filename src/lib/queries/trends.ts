@@ -1,7 +1,8 @@
 /** Topic trends: how often each topic appears over time, optionally per country. */
 import type { BoundQuery } from '$lib/db/types';
 import type { Filters, Measure } from '$lib/filters';
-import { bucketExpr, inList, type Granularity } from './sql';
+import { whereClause } from '$lib/filters';
+import { bucketExpr, inList, stepExpr, type Granularity } from './sql';
 import { factsWhere, TOPIC_BITS_SQL } from './common';
 
 export interface TopicTrendOptions {
@@ -57,29 +58,68 @@ export interface TopicSeriesRow {
  * with `buildUndatedCountQuery`. `measure` does not change the rows (share and value are computed when filling).
  */
 export function buildTopicTrendQuery(f: Filters, opts: TopicTrendOptions): BoundQuery {
-  const w = factsWhere({ ...f, topics: [] });
-  const series = f.topics.length ? inList('tb.topic_id', f.topics) : { sql: 'TRUE', params: [] };
-  const country = opts.byCountry ? 'c.country' : 'CAST(NULL AS VARCHAR)';
-  // From article_counts: rows of one bucket/country are summed first (few), then split by topic bit.
+  // Stored step: weeks for weeks, months for months, quarters and years (which are whole months).
+  const stored: Granularity = opts.granularity === 'week' ? 'week' : 'month';
+  const rest = { ...f, topics: [], from: null, to: null };
+  const wb = whereClause(rest, 'b');
+  const series = f.topics.length ? inList('x.topic_id', f.topics) : { sql: 'TRUE', params: [] };
+  const country = (alias: string) => (opts.byCountry ? `${alias}.country` : 'CAST(NULL AS VARCHAR)');
+  // A stored bucket lies wholly inside the date range: its summary row counts exactly the filtered articles.
+  const inside = (start: string): BoundQuery => {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (f.from) {
+      parts.push(`${start} >= CAST(? AS DATE)`);
+      params.push(f.from);
+    }
+    if (f.to) {
+      parts.push(`${start} + ${stepExpr(stored)} <= CAST(? AS DATE) + INTERVAL 1 DAY`);
+      params.push(f.to);
+    }
+    return { sql: parts.length ? parts.join(' AND ') : 'TRUE', params };
+  };
+  const inB = inside('b.bucket');
+  const parts: BoundQuery[] = [
+    {
+      sql: `SELECT ${bucketExpr(opts.granularity, 'b.bucket')} AS bucket, ${country('b')} AS country, b.topic_id, b.articles
+        FROM topic_buckets b WHERE b.step = '${stored}' AND b.bucket IS NOT NULL AND ${wb.sql} AND ${inB.sql}`,
+      params: [...wb.params, ...inB.params]
+    }
+  ];
+  if (f.from || f.to) {
+    // The days of a week or month the range cuts: from article_counts, split by topic bit, only for those days.
+    const wc = factsWhere({ ...f, topics: [] });
+    const inC = inside(bucketExpr(stored, 'c.date'));
+    const edge = `c.date IS NOT NULL AND ${wc.sql} AND NOT (${inC.sql})`;
+    const edgeParams = [...wc.params, ...inC.params];
+    parts.push(
+      {
+        sql: `SELECT ${bucketExpr(opts.granularity, 'c.date')}, ${country('c')}, CAST(NULL AS VARCHAR), c.articles
+          FROM article_counts c WHERE ${edge}`,
+        params: edgeParams
+      },
+      {
+        sql: `SELECT ${bucketExpr(opts.granularity, 'c.date')}, ${country('c')}, tb.topic_id, c.articles
+          FROM article_counts c JOIN (${TOPIC_BITS_SQL}) tb ON (c.topic_mask & tb.mask) <> 0 WHERE ${edge}`,
+        params: edgeParams
+      }
+    );
+  }
+  // From topic_buckets (summary rows, topic_id NULL = all articles), plus the cut edges of a date range.
   return {
-    sql: `WITH fa AS (
-        SELECT ${country} AS country, ${bucketExpr(opts.granularity, 'c.date')} AS bucket, c.topic_mask,
-          CAST(sum(c.articles) AS BIGINT) AS articles
-        FROM article_counts c WHERE c.date IS NOT NULL AND ${w.sql}
-        GROUP BY ALL
-      ),
-      tot AS (SELECT bucket, country, CAST(sum(articles) AS BIGINT) AS total FROM fa GROUP BY bucket, country),
+    sql: `WITH cells AS (${parts.map((p) => p.sql).join('\n        UNION ALL ')}),
+      tot AS (SELECT bucket, country, CAST(sum(articles) AS BIGINT) AS total FROM cells WHERE topic_id IS NULL GROUP BY bucket, country),
       hit AS (
-        SELECT fa.bucket, fa.country, tb.topic_id, CAST(sum(fa.articles) AS BIGINT) AS articles
-        FROM fa JOIN (${TOPIC_BITS_SQL}) tb ON (fa.topic_mask & tb.mask) <> 0
-        WHERE ${series.sql}
-        GROUP BY fa.bucket, fa.country, tb.topic_id
+        SELECT x.bucket, x.country, x.topic_id, CAST(sum(x.articles) AS BIGINT) AS articles
+        FROM cells x WHERE x.topic_id IS NOT NULL AND ${series.sql}
+        GROUP BY x.bucket, x.country, x.topic_id
       )
       SELECT t.bucket, t.country, h.topic_id,
         coalesce(h.articles, CAST(0 AS BIGINT)) AS articles, t.total
       FROM tot t LEFT JOIN hit h ON h.bucket = t.bucket AND h.country IS NOT DISTINCT FROM t.country
+      WHERE t.total > 0
       ORDER BY 1, 2 NULLS LAST, 3`,
-    params: [...w.params, ...series.params]
+    params: [...parts.flatMap((p) => p.params), ...series.params]
   };
 }
 
@@ -101,6 +141,16 @@ export interface UndatedCountRow {
  * undated articles, which is exactly what the "N undated articles not shown" note needs to count).
  */
 export function buildUndatedCountQuery(f: Filters): BoundQuery {
+  if (!f.topics.length) {
+    // Without a topics filter the month summary rows answer it (bucket NULL = undated).
+    const w = whereClause({ ...f, from: null, to: null }, 'b');
+    return {
+      sql: `SELECT coalesce(CAST(sum(b.articles) FILTER (WHERE b.bucket IS NOT NULL) AS BIGINT), 0) AS dated,
+          coalesce(CAST(sum(b.articles) FILTER (WHERE b.bucket IS NULL) AS BIGINT), 0) AS undated
+        FROM topic_buckets b WHERE b.step = 'month' AND b.topic_id IS NULL AND ${w.sql}`,
+      params: w.params
+    };
+  }
   const w = factsWhere({ ...f, from: null, to: null });
   return {
     sql: `SELECT coalesce(CAST(sum(c.articles) FILTER (WHERE c.date IS NOT NULL) AS BIGINT), 0) AS dated,
