@@ -92,13 +92,51 @@ const ESCAPED_LITERAL = new Set('^$\\.*+?()[]{}|/-'.split(''));
  */
 export function requiredLiterals(re: RegExp): string[] | null {
   if (!/^[gu]*$/.test(re.flags)) return null;
-  const src = re.source;
+  return needsOf(re.source)?.lits ?? null;
+}
+
+/**
+ * What a match must contain: `lits` all, and for each of `anyOf` (an unquantified top-level group), the literals of
+ * one of its alternatives («(تصوير|عدسة)», «(CNN|سي إن إن)»). Null when not known (see requiredLiterals).
+ */
+export function requiredText(re: RegExp): { lits: string[]; anyOf: string[][][] } | null {
+  if (!/^[gu]*$/.test(re.flags)) return null;
+  return needsOf(re.source);
+}
+
+/** Splits a group body at its top-level bars. */
+function splitTopLevel(src: string): string[] {
   const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      i++;
+      if (src[i] === '^') i++;
+      if (src[i] === ']') i++;
+      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      out.push(src.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(src.slice(from));
+  return out;
+}
+
+function needsOf(src: string): { lits: string[]; anyOf: string[][][] } | null {
+  const out: string[] = [];
+  const anyOf: string[][][] = [];
   let run = '';
   let i = 0;
   while (i < src.length) {
     const ch = src[i];
     let literal: string | null = null;
+    let body: string | null = null; // a group's content, when it is a plain (capturing, named or non-capturing) group
     let next: number;
     if (ch === '|') return null;
     if (ch === '\\') {
@@ -122,7 +160,7 @@ export function requiredLiterals(re: RegExp): string[] | null {
       if (j >= src.length) return null;
       next = j + 1;
     } else if (ch === '(') {
-      // A group (or look-around): skip it whole.
+      // A group (or look-around): find its end.
       let depth = 0;
       let j = i;
       for (; j < src.length; j++) {
@@ -137,6 +175,12 @@ export function requiredLiterals(re: RegExp): string[] | null {
         else if (c === ')' && --depth === 0) break;
       }
       if (j >= src.length) return null;
+      if (src.startsWith('(?:', i)) body = src.slice(i + 3, j);
+      else if (src[i + 1] !== '?') body = src.slice(i + 1, j);
+      else if (src.startsWith('(?<', i) && src[i + 3] !== '=' && src[i + 3] !== '!') {
+        const gt = src.indexOf('>', i);
+        if (gt > 0 && gt < j) body = src.slice(gt + 1, j);
+      }
       next = j + 1;
     } else if (ch === ')' || ch === ']' || ch === '{' || ch === '}' || ch === '*' || ch === '+' || ch === '?') {
       return null; // a quantifier with nothing before it, or something not understood
@@ -166,22 +210,28 @@ export function requiredLiterals(re: RegExp): string[] | null {
       if (run) out.push(run);
       run = '';
     }
+    if (body !== null && !quantified) {
+      // The group matches one of its alternatives, so a match contains that alternative's literals.
+      const alts = splitTopLevel(body).map((a) => needsOf(a)?.lits ?? []);
+      if (alts.every((a) => a.length > 0)) anyOf.push(alts);
+    }
     i = next;
   }
   if (run) out.push(run);
-  return out;
+  return { lits: out, anyOf };
 }
 
-const literalCache = new WeakMap<RegExp, string[] | null>();
-/** False when `re` certainly finds nothing in `s` (it lacks a literal every match contains). */
+const needsCache = new WeakMap<RegExp, { lits: string[]; anyOf: string[][][] } | null>();
+/** False when `re` certainly finds nothing in `s` (it lacks text every match contains). */
 function mayMatch(re: RegExp, s: string): boolean {
-  let lits = literalCache.get(re);
-  if (lits === undefined) {
-    lits = requiredLiterals(re);
-    literalCache.set(re, lits);
+  let needs = needsCache.get(re);
+  if (needs === undefined) {
+    needs = requiredText(re);
+    needsCache.set(re, needs);
   }
-  if (lits === null) return true;
-  for (const l of lits) if (!s.includes(l)) return false;
+  if (needs === null) return true;
+  for (const l of needs.lits) if (!s.includes(l)) return false;
+  for (const alts of needs.anyOf) if (!alts.some((a) => a.every((l) => s.includes(l)))) return false;
   return true;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, decodeEntities, emojiToBreaks, normalizeSpaces, requiredLiterals, unwrapLines, HARD_BREAK, type BoilerplateLexicon } from '../../src/pipeline/clean';
+import { cleanText, decodeEntities, emojiToBreaks, normalizeSpaces, requiredLiterals, requiredText, unwrapLines, HARD_BREAK, type BoilerplateLexicon } from '../../src/pipeline/clean';
 import { loadLexicons } from '../../src/pipeline/load-lexicons';
 import { detectLanguage } from '../../src/pipeline/language';
 import { splitSentences } from '../../src/pipeline/sentences';
@@ -117,6 +117,12 @@ describe('requiredLiterals (the strip-phrase pre-check)', () => {
     expect(requiredLiterals(/(a)\1/u)).toBeNull();
     expect(requiredLiterals(/abc/iu)).toBeNull();
   });
+  it('requiredText adds the alternatives of unquantified top-level groups', () => {
+    expect(requiredText(/[(\[]?\s*(تصوير|عدسة)\s*:\s*(\s[^\s]+){0,2}/gu)).toEqual({ lits: [':'], anyOf: [[['تصوير'], ['عدسة']]] });
+    expect(requiredText(/\((?:ab[cd]e|x)\)(?<n>p|q)(?=r|s)/u)).toEqual({ lits: ['(', ')'], anyOf: [[['ab', 'e'], ['x']], [['p'], ['q']]] });
+    // An alternative without a literal, or a quantified group, requires nothing.
+    expect(requiredText(/(a|[bc])z(d|e)?/u)).toEqual({ lits: ['z'], anyOf: [] });
+  });
   it('every match of the real strip phrases and drop patterns contains their literals', () => {
     const b = loadLexicons().boilerplate;
     const samples = [
@@ -128,6 +134,9 @@ describe('requiredLiterals (the strip-phrase pre-check)', () => {
       for (const s of samples) {
         re.lastIndex = 0;
         if (lits && re.test(s)) for (const l of lits) expect(s).toContain(l);
+        re.lastIndex = 0;
+        const need = requiredText(re);
+        if (need && re.test(s)) for (const alts of need.anyOf) expect(alts.some((a) => a.every((l) => s.includes(l)))).toBe(true);
         re.lastIndex = 0;
       }
     }
