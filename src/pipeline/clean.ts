@@ -309,8 +309,31 @@ export interface CleanResult {
   firstParagraph: string;
 }
 
+/** SPACE_KIND's bits, and EMOJI_BIT where EMOJI_START is set: one table for cleanText's single scan. */
+const EMOJI_BIT = 16;
+const CLEAN_KIND = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) t[c] = SPACE_KIND[c] | (EMOJI_START[c] === 1 ? EMOJI_BIT : 0);
+  return t;
+})();
+
+/**
+ * emojiToBreaks(normalizeSpaces(s)) with one scan to find which steps have work: normalizeSpaces only turns
+ * characters into ' ', '\n' or nothing, so a possible bullet start is there after it exactly when it was before.
+ */
+function spacesAndBullets(s: string): string {
+  let need = 0;
+  for (let i = 0; i < s.length; i++) need |= CLEAN_KIND[s.charCodeAt(i)];
+  if (need & 1) s = s.replace(/\r\n?/g, '\n');
+  if (need & 2) s = s.replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, ' ');
+  if (need & 4) s = s.replace(/[\u200B\u2060\uFEFF]/g, '');
+  if (need & 8) s = s.replace(/\u2028|\u2029/g, '\n');
+  if (need & EMOJI_BIT) s = s.replace(EMOJI_BULLET, `\n${HARD_BREAK}`);
+  return s;
+}
+
 export function cleanText(raw: string, lex: BoilerplateLexicon): CleanResult {
-  const s = emojiToBreaks(normalizeSpaces(decodeEntities(raw.normalize('NFC'))));
+  const s = spacesAndBullets(decodeEntities(raw.normalize('NFC')));
   const lines = dropBoilerplate(s.split('\n'), lex);
   const paras = unwrapLines(lines).map((p) => p.replace(/ {2,}/g, ' ').trim()).filter(Boolean);
   return { text: paras.join('\n\n'), firstParagraph: paras[0] ?? '' };
