@@ -109,7 +109,8 @@ export const TERM_CANDIDATES = 30;
  * count as «روسي») and shown in the article's own spelling: 3+ letters, no stop words, no numbers.
  */
 export function contentTerms(nz: Normalized, text: string, lang: string): TermCounts {
-  const counts = new Map<string, { n: number; ns: number; ne: number }>();
+  // Term → first-seen index into termN/termNs/termNe.
+  const counts = new Map<string, number>();
   let len = 0;
   const norm = nz.norm;
   const L = norm.length;
@@ -155,44 +156,72 @@ export function contentTerms(nz: Normalized, text: string, lang: string): TermCo
         skip = c < 0 ? n - 2 : 0;
       }
     }
-    if (key.length < 3 || STOP.has(key) || STOP.has(word)) continue;
+    if (key.length < 3 || STOP.has(key) || (key !== word && STOP.has(word))) continue;
     len++;
-    const cur = counts.get(key);
-    if (cur) cur.n++;
-    else counts.set(key, { n: 1, ns: start + skip, ne: i });
+    const k = counts.get(key);
+    if (k !== undefined) termN[k]++;
+    else {
+      const id = counts.size;
+      if (id === termN.length) growTermArrays();
+      counts.set(key, id);
+      termN[id] = 1;
+      termNs[id] = start + skip;
+      termNe[id] = i;
+    }
   }
-  const top = topByCount(counts, TERM_CANDIDATES).map(([key, c]) => {
-    const [s0, e0] = toOriginalSpan(nz, c.ns, c.ne);
-    return { key, n: c.n, surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
+  const keys = [...counts.keys()];
+  const top = topByCount(keys, termN, TERM_CANDIDATES).map((id) => {
+    const [s0, e0] = toOriginalSpan(nz, termNs[id], termNe[id]);
+    return { key: keys[id], n: termN[id], surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
   });
-  return { keys: [...counts.keys()], top, len };
+  return { keys, top, len };
+}
+
+/** Per term of the current contentTerms call, by first-seen index: count and the normalised span of its first word. */
+let termN = new Int32Array(4096);
+let termNs = new Int32Array(4096);
+let termNe = new Int32Array(4096);
+function growTermArrays(): void {
+  const grow = (a: Int32Array) => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  termN = grow(termN);
+  termNs = grow(termNs);
+  termNe = grow(termNe);
 }
 
 /**
- * The first `k` entries of `[...counts].sort((a, b) => b[1].n - a[1].n)` (a stable sort: ties keep insertion order),
- * without sorting every entry: a count histogram gives the smallest count that makes the cut.
+ * The first `k` term indices (0 … keys.length − 1, first-seen order) as `[...].sort((a, b) => n[b] - n[a])` would
+ * order them (a stable sort: ties keep first-seen order), without sorting every term: a count histogram gives the
+ * smallest count that makes the cut.
  */
-function topByCount<V extends { n: number }>(counts: Map<string, V>, k: number): [string, V][] {
-  if (counts.size <= k) return [...counts].sort((a, b) => b[1].n - a[1].n);
+function topByCount(keys: string[], n: Int32Array, k: number): number[] {
+  const size = keys.length;
+  const byCount = (a: number, b: number) => n[b] - n[a];
+  const ids: number[] = [];
+  if (size <= k) {
+    for (let id = 0; id < size; id++) ids.push(id);
+    return ids.sort(byCount);
+  }
   let max = 0;
-  for (const v of counts.values()) if (v.n > max) max = v.n;
+  for (let id = 0; id < size; id++) if (n[id] > max) max = n[id];
   const hist = new Int32Array(max + 1);
-  for (const v of counts.values()) hist[v.n]++;
-  // Threshold t: fewer than k entries count more than t, and at least k count t or more.
+  for (let id = 0; id < size; id++) hist[n[id]]++;
+  // Threshold t: fewer than k terms count more than t, and at least k count t or more.
   let above = 0;
   let t = max;
   while (above + hist[t] < k) above += hist[t--];
-  let room = k - above; // entries with count exactly t that make the cut, the earliest ones
-  const picked: [string, V][] = [];
-  for (const e of counts) {
-    const n = e[1].n;
-    if (n > t) picked.push(e);
-    else if (n === t && room > 0) {
-      picked.push(e);
+  let room = k - above; // terms counting exactly t that make the cut: the earliest ones
+  for (let id = 0; id < size; id++) {
+    if (n[id] > t) ids.push(id);
+    else if (n[id] === t && room > 0) {
+      ids.push(id);
       room--;
     }
   }
-  return picked.sort((a, b) => b[1].n - a[1].n);
+  return ids.sort(byCount);
 }
 
 export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
