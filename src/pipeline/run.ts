@@ -8,12 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { MANIFEST_FILE, PARQUET_FILES, REJECTS_FILE, SCHEMA_VERSION, type Manifest, type RejectRow, type TableName } from '../lib/schema';
 import { inputBytes, readInput, type RawArticle } from './input';
 import { loadLexicons, type Lexicons } from './load-lexicons';
-import type { WorkerRequest, WorkerResponse, WorkerResult } from './worker';
-import { processBatch } from './worker';
+import { RowSink, type ArticleMeta, type WorkerRequest, type WorkerResponse } from './worker';
 import { AtomicDir, TableWriter } from './write';
 
 export interface RunOptions {
@@ -41,39 +42,82 @@ export interface RunSummary {
 /** Distinctive terms kept per article. */
 const TERMS_PER_ARTICLE = 10;
 const BATCH = 200;
-const WORKER_HEAP_MB = 192;
+const WORKER_HEAP_MB = 128;
 
-type Item = { kind: 'reject'; reject: RejectRow } | { kind: 'article'; raw: RawArticle };
+/** What the main thread keeps of an article while its batch is in flight (not its text: that goes to the worker). */
+type Origin = Pick<RawArticle, 'input_file' | 'input_line' | 'input_id'>;
+type Item = { kind: 'reject'; reject: RejectRow } | { kind: 'article'; raw: Origin };
 
-/** Runs batches on worker threads, yielding results in submission order. */
+/**
+ * A full garbage collection, when V8 lets us: a run reads gigabytes through the main thread, and V8 would let dead
+ * strings fill hundreds of MB of heap (its limit scales with the machine's RAM) before collecting them.
+ */
+const collectGarbage: () => void = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    return typeof gc === 'function' ? gc : () => {};
+  } catch {
+    return () => {};
+  }
+})();
+/** Articles read between two forced collections (~20 MB of text). */
+const GC_EVERY_ARTICLES = 5000;
+
+/** Runs batches on worker threads (each writing its rows to its own staging files), yielding metas in submission order. */
 class Pool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, (r: WorkerResult[]) => void>();
+  private readonly pending = new Map<number, (r: ArticleMeta[]) => void>();
+  private readonly finishing: (() => void)[] = [];
   private failure: Error | null = null;
-  constructor(n: number) {
+  constructor(n: number, stageDir: string) {
     const boot = new URL('./worker-boot.mjs', import.meta.url);
     const entry = new URL('./worker.ts', import.meta.url).href;
     for (let i = 0; i < n; i++) {
       // A bounded old generation makes each worker collect early instead of growing to V8's default heap size.
-      const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker' }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+      const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker', stageDir, index: i }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 } });
       w.on('message', (m: WorkerResponse) => {
-        const done = this.pending.get(m.seq);
-        this.pending.delete(m.seq);
-        done?.(m.results);
+        if (m.kind === 'batch') {
+          const done = this.pending.get(m.seq);
+          this.pending.delete(m.seq);
+          done?.(m.metas);
+        } else if (m.kind === 'finished') this.finishing.shift()?.();
+        else this.fail(new Error(m.message));
       });
-      w.on('error', (e) => {
-        this.failure = e;
-        for (const f of this.pending.values()) f([]);
-      });
+      w.on('error', (e) => this.fail(e));
       this.workers.push(w);
     }
   }
-  run(seq: number, batch: RawArticle[]): Promise<WorkerResult[]> {
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const f of this.pending.values()) f([]);
+    for (const f of this.finishing.splice(0)) f();
+  }
+  run(seq: number, ordBase: number, batch: RawArticle[]): Promise<ArticleMeta[]> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((ok, fail) => {
       this.pending.set(seq, (r) => (this.failure ? fail(this.failure) : ok(r)));
-      this.workers[seq % this.workers.length].postMessage({ seq, batch } satisfies WorkerRequest);
+      this.workers[seq % this.workers.length].postMessage({ kind: 'batch', seq, ordBase, batch } satisfies WorkerRequest);
     });
+  }
+  verdict(seq: number, dups: number[]): void {
+    this.workers[seq % this.workers.length].postMessage({ kind: 'verdict', seq, dups } satisfies WorkerRequest);
+  }
+  /** Every worker flushes its files and writes its df; messages are ordered, so all verdicts are counted first. */
+  async finish(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((ok) => {
+            this.finishing.push(ok);
+            w.postMessage({ kind: 'finish' } satisfies WorkerRequest);
+          })
+      )
+    );
+    if (this.failure) throw this.failure;
+  }
+  get size(): number {
+    return this.workers.length;
   }
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
@@ -86,32 +130,64 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
   const nWorkers = opts.lexicons ? 0 : Math.min(8, opts.workers ?? availableParallelism());
   const out = new AtomicDir(opts.out);
   let writer: TableWriter | null = null;
-  const pool = nWorkers > 1 ? new Pool(nWorkers) : null;
+  let pool: Pool | null = null;
   const rejects: RejectRow[] = [];
-  const byId = new Map<string, string>();
+  // Dedupe state, kept small for million-article runs: the first occurrence's location is packed in one number
+  // (file index * 2^31 + line), and the text key reuses the id string as its value.
+  const byId = new Map<string, number>();
   const byHash = new Map<string, string>();
+  const files: string[] = [];
+  const fileIdx = new Map<string, number>();
+  const sourceIdx = new Map<string, number>();
+  const dupOrds: number[] = [];
   const byLang: Record<string, number> = {};
   const byCountry: Record<string, number> = {};
   const inputHash = createHash('sha256');
-  const df = new Map<string, number>();
   let dated = 0;
   let bytes = 0;
   let done = 0;
   let written = 0;
+  let ord = 0;
   const totalBytes = opts.onProgress ? inputBytes(opts.input) : 0;
+  // EM_TIMING=1: phase times and peak RSS per phase on stderr (for tuning big runs).
+  const phases: string[] = [];
+  let phase = 'ingest';
+  let phaseT = t0;
+  let phaseRss = 0;
+  const sampler = process.env.EM_TIMING ? setInterval(() => (phaseRss = Math.max(phaseRss, process.memoryUsage.rss())), 250) : null;
+  const mark = (next: string) => {
+    if (!sampler) return;
+    phases.push(`${phase} ${((performance.now() - phaseT) / 1000).toFixed(1)} s, peak ${Math.round(Math.max(phaseRss, process.memoryUsage.rss()) / 2 ** 20)} MB (heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB)`);
+    phase = next;
+    phaseT = performance.now();
+    phaseRss = 0;
+  };
   try {
     writer = await TableWriter.open();
     const w = writer;
-    const apply = (raw: RawArticle, r: WorkerResult) => {
-      if (!r.ok) {
-        rejects.push({ input_file: raw.input_file, input_line: raw.input_line, input_id: raw.input_id, reason: r.empty ? 'empty' : 'error', detail: r.message });
-        return;
+    pool = nWorkers > 1 ? new Pool(nWorkers, w.stageDir) : null;
+    const local = pool ? null : new RowSink(w.stageDir, 0, lex);
+    const nSinks = pool ? pool.size : 1;
+    const loc = (raw: Origin) => {
+      let f = fileIdx.get(raw.input_file);
+      if (f === undefined) fileIdx.set(raw.input_file, (f = files.push(raw.input_file) - 1));
+      return f * 2 ** 31 + (raw.input_line ?? 0);
+    };
+    const locText = (n: number) => {
+      const line = n % 2 ** 31;
+      return `${files[Math.floor(n / 2 ** 31)]}${line ? `:${line}` : ''}`;
+    };
+    /** Applies one article's result; returns true when it was a duplicate (its staged rows are then dropped). */
+    const apply = (raw: Origin, m: ArticleMeta, o: number): boolean => {
+      if (!m.ok) {
+        rejects.push({ input_file: raw.input_file, input_line: raw.input_line, input_id: raw.input_id, reason: m.empty ? 'empty' : 'error', detail: m.message });
+        return false;
       }
-      const p = r.p;
-      const a = p.article;
-      const dupId = byId.get(a.article_id);
+      const dupId = byId.get(m.id);
       // The same wire story in two outlets is two publications; only a repeat within one outlet is a duplicate.
-      const dupKey = `${a.source_id ?? ''}\u0000${a.content_hash}`;
+      let s = sourceIdx.get(m.source ?? '');
+      if (s === undefined) sourceIdx.set(m.source ?? '', (s = sourceIdx.size));
+      const dupKey = `${s}:${m.hash}`;
       const dupHash = byHash.get(dupKey);
       if (dupId !== undefined || dupHash !== undefined) {
         rejects.push({
@@ -119,44 +195,54 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
           input_line: raw.input_line,
           input_id: raw.input_id,
           reason: 'duplicate',
-          detail: dupId !== undefined ? `duplicate id of ${dupId}` : `duplicate text of ${dupHash}`
+          detail: dupId !== undefined ? `duplicate id of ${locText(dupId)}` : `duplicate text of ${dupHash}`
         });
-        return;
+        dupOrds.push(o);
+        return true;
       }
-      byId.set(a.article_id, `${raw.input_file}${raw.input_line ? `:${raw.input_line}` : ''}`);
-      byHash.set(dupKey, a.article_id);
-      w.append('articles', a);
-      for (const row of p.mentions) w.append('mentions', row);
-      for (const row of p.topics) w.append('topics', row);
-      for (const row of p.stances) w.append('stances', row);
-      byLang[a.lang] = (byLang[a.lang] ?? 0) + 1;
-      byCountry[a.country ?? 'unknown'] = (byCountry[a.country ?? 'unknown'] ?? 0) + 1;
-      if (a.date) dated++;
-      for (const k of p.terms.keys) df.set(k, (df.get(k) ?? 0) + 1);
-      const len = p.terms.len || 1;
-      for (const t of p.terms.top) w.appendTermCandidate(a.article_id, t.key, t.n, t.surface, len);
+      byId.set(m.id, loc(raw));
+      byHash.set(dupKey, m.id);
+      byLang[m.lang] = (byLang[m.lang] ?? 0) + 1;
+      byCountry[m.country ?? 'unknown'] = (byCountry[m.country ?? 'unknown'] ?? 0) + 1;
+      if (m.dated) dated++;
       written++;
+      return false;
     };
 
     // Batches in flight are bounded, so a slow writer never lets the reader race ahead and fill memory.
-    const inflight: { batch: Item[]; results: Promise<WorkerResult[]> | WorkerResult[] }[] = [];
+    const inflight: { seq: number; ordBase: number; batch: Item[]; metas: Promise<ArticleMeta[]> | ArticleMeta[] }[] = [];
     let seq = 0;
     const drainOne = async () => {
-      const { batch, results } = inflight.shift()!;
-      const rs = await results;
+      const { seq: s, ordBase, batch, metas } = inflight.shift()!;
+      const ms = await metas;
       let k = 0;
+      const dups: number[] = [];
       for (const item of batch) {
         done++;
         if (item.kind === 'reject') rejects.push(item.reject);
-        else apply(item.raw, rs[k++]);
+        else {
+          if (apply(item.raw, ms[k], ordBase + k)) dups.push(k);
+          k++;
+        }
       }
+      if (pool) pool.verdict(s, dups);
+      else local!.verdict(s, dups);
       opts.onProgress?.({ done, written, rejected: rejects.length, bytes, totalBytes });
     };
     let batch: Item[] = [];
+    let raws: RawArticle[] = [];
+    let sinceGc = 0;
     const submit = async () => {
-      const raws = batch.filter((x): x is { kind: 'article'; raw: RawArticle } => x.kind === 'article').map((x) => x.raw);
-      inflight.push({ batch, results: pool ? pool.run(seq++, raws) : processBatch(raws, lex) });
+      const s = seq++;
+      inflight.push({ seq: s, ordBase: ord, batch, metas: pool ? pool.run(s, ord, raws) : local!.processBatch(s, ord, raws) });
+      ord += raws.length;
       batch = [];
+      raws = [];
+      // The main thread's garbage (decoded lines) would otherwise pile up in a heap sized for 24 GB machines.
+      if ((sinceGc += BATCH) >= GC_EVERY_ARTICLES) {
+        sinceGc = 0;
+        collectGarbage();
+      }
       while (inflight.length > (pool ? nWorkers * 2 : 0)) await drainOne();
     };
     for (const item of readInput(opts.input)) {
@@ -165,18 +251,33 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
         const raw = item.article;
         bytes += raw.bytes;
         inputHash.update(raw.input_file).update(String(raw.input_line)).update(raw.text);
-        batch.push({ kind: 'article', raw });
+        batch.push({ kind: 'article', raw: { input_file: raw.input_file, input_line: raw.input_line, input_id: raw.input_id } });
+        raws.push(raw);
       }
       if (batch.length >= BATCH) await submit();
     }
     if (batch.length) await submit();
     while (inflight.length) await drainOne();
+    if (pool) {
+      await pool.finish();
+      await pool.close();
+      pool = null;
+    } else local!.finish();
+    byId.clear();
+    byHash.clear();
+    collectGarbage();
+    mark('load staged');
 
     for (const e of lex.entities.values())
       w.append('entities', { entity_id: e.id, kind: e.kind, label_en: e.label_en, label_fa: e.label_fa, label_ar: e.label_ar, country: e.country });
     for (const t of lex.topics.values()) w.append('topic_defs', { topic_id: t.id, label_en: t.label_en, color: t.color, core: t.core });
-    await w.finishTerms(df, written, TERMS_PER_ARTICLE);
-    await w.writeParquet(out.tmp);
+    await w.loadStaged(nSinks, dupOrds);
+    mark('terms');
+    await w.finishTerms(written, TERMS_PER_ARTICLE);
+    mark('sort articles');
+    await w.writeParquet(out.tmp, nSinks, mark);
+    mark('done');
+    if (sampler) console.error(`[timing] ${phases.join('; ')}`);
     const rows = w.rowCounts;
     const rejectsByReason: Record<string, number> = {};
     for (const r of rejects) rejectsByReason[r.reason] = (rejectsByReason[r.reason] ?? 0) + 1;
@@ -203,6 +304,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
     out.abort();
     throw e;
   } finally {
+    if (sampler) clearInterval(sampler);
     await pool?.close();
   }
 }

@@ -1,36 +1,142 @@
 /**
- * A processing worker: receives batches of raw articles, returns their processed rows (or why each failed).
- * Each worker compiles its own lexicons once.
+ * A processing worker: receives batches of raw articles, processes them and writes their rows itself, as
+ * newline-delimited JSON, to per-worker staging files that DuckDB ingests in bulk at the end (its C++ JSON reader is
+ * far cheaper than per-value appends on the main thread). Only a few small fields per article go back to the main
+ * thread, which decides duplicates in input order; the worker then counts the document frequencies of the accepted
+ * articles (the main thread tells it which ones were duplicates). Each worker compiles its own lexicons once.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RawArticle } from './input';
-import { loadLexicons } from './load-lexicons';
-import { EmptyArticleError, processArticle, type Processed } from './process';
+import { loadLexicons, type Lexicons } from './load-lexicons';
+import { EmptyArticleError, processArticle } from './process';
 
-export type WorkerResult = { ok: true; p: Processed } | { ok: false; empty: boolean; message: string };
-export interface WorkerRequest {
-  seq: number;
-  batch: RawArticle[];
+/** What the main thread needs of one article: its dedupe keys and the counts for the summary. */
+export type ArticleMeta =
+  | { ok: true; id: string; source: string | null; hash: string; lang: string; country: string | null; dated: boolean }
+  | { ok: false; empty: boolean; message: string };
+
+export type WorkerRequest =
+  | { kind: 'batch'; seq: number; ordBase: number; batch: RawArticle[] }
+  | { kind: 'verdict'; seq: number; dups: number[] }
+  | { kind: 'finish' };
+export type WorkerResponse = { kind: 'batch'; seq: number; metas: ArticleMeta[] } | { kind: 'finished' } | { kind: 'error'; message: string };
+
+/** Staged files of sink `i`: one per table (rows carry `_o`, the article's ordinal in the input), plus the article index. */
+export const STAGED = ['articles', 'mentions', 'topics', 'stances', 'term_cands'] as const;
+export type StagedName = (typeof STAGED)[number];
+export const stagedFile = (dir: string, name: StagedName | 'articles_idx' | 'df', i: number) => join(dir, `${name}.w${i}.${name === 'articles_idx' || name === 'df' ? 'csv' : 'jsonl'}`);
+
+const LONE_SURROGATE = /\\ud[89a-f]/i;
+function json(row: object): string {
+  const s = JSON.stringify(row);
+  // A lone surrogate is escaped as \udXXX, which a strict JSON reader refuses: store U+FFFD instead, as a DuckDB
+  // appender (UTF-8 conversion) would.
+  if (s.includes('\\u') && LONE_SURROGATE.test(s)) return JSON.stringify(row, (_k, v) => (typeof v === 'string' ? v.toWellFormed() : v));
+  return s;
 }
-export interface WorkerResponse {
-  seq: number;
-  results: WorkerResult[];
+function line(ord: number, row: object): string {
+  const s = json(row);
+  return s.length > 2 ? `{"_o":${ord},${s.slice(1)}\n` : `{"_o":${ord}}\n`;
 }
 
-export function processBatch(batch: RawArticle[], lex = loadLexicons()): WorkerResult[] {
-  return batch.map((raw) => {
+/** Writes processed rows to staging files; keeps each batch's term keys until the main thread's verdict. */
+export class RowSink {
+  private readonly fds = new Map<string, number>();
+  private articleBytes = 0;
+  private readonly pending = new Map<number, (string[] | null)[]>();
+  private readonly df = new Map<string, number>();
+  constructor(
+    private readonly dir: string,
+    private readonly index: number,
+    private readonly lex: Lexicons
+  ) {
+    for (const t of [...STAGED, 'articles_idx'] as const) this.fds.set(t, openSync(stagedFile(dir, t, index), 'w'));
+  }
+
+  processBatch(seq: number, ordBase: number, batch: RawArticle[]): ArticleMeta[] {
+    const out: Record<StagedName, string[]> = { articles: [], mentions: [], topics: [], stances: [], term_cands: [] };
+    const idx: string[] = [];
+    const keys: (string[] | null)[] = [];
+    const metas = batch.map((raw, i): ArticleMeta => {
+      const ord = ordBase + i;
+      let p;
+      try {
+        p = processArticle(raw, this.lex);
+      } catch (e) {
+        keys.push(null);
+        return { ok: false, empty: e instanceof EmptyArticleError, message: (e as Error).message.slice(0, 300) };
+      }
+      const a = p.article;
+      const l = line(ord, a);
+      const len = Buffer.byteLength(l);
+      idx.push(`${ord},${this.articleBytes},${len}\n`);
+      this.articleBytes += len;
+      out.articles.push(l);
+      for (const r of p.mentions) out.mentions.push(line(ord, r));
+      for (const r of p.topics) out.topics.push(line(ord, r));
+      for (const r of p.stances) out.stances.push(line(ord, r));
+      if (p.terms.top.length) out.term_cands.push(line(ord, { article_id: a.article_id, len: p.terms.len || 1, c: p.terms.top.map((t) => ({ k: t.key, n: t.n, s: t.surface })) }));
+      keys.push(p.terms.keys);
+      return { ok: true, id: a.article_id, source: a.source_id ?? null, hash: a.content_hash, lang: a.lang, country: a.country ?? null, dated: Boolean(a.date) };
+    });
+    for (const t of STAGED) if (out[t].length) writeSync(this.fds.get(t)!, out[t].join(''));
+    if (idx.length) writeSync(this.fds.get('articles_idx')!, idx.join(''));
+    this.pending.set(seq, keys);
+    return metas;
+  }
+
+  /** `dups`: indexes in batch `seq` that the main thread rejected as duplicates; the others count for df. */
+  verdict(seq: number, dups: number[]): void {
+    const keys = this.pending.get(seq);
+    this.pending.delete(seq);
+    if (!keys) return;
+    const skip = new Set(dups);
+    keys.forEach((ks, i) => {
+      if (!ks || skip.has(i)) return;
+      for (const k of ks) this.df.set(k, (this.df.get(k) ?? 0) + 1);
+    });
+  }
+
+  /** Closes the files and writes this sink's document frequencies (key, df) as CSV. */
+  finish(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+    const fd = openSync(stagedFile(this.dir, 'df', this.index), 'w');
     try {
-      return { ok: true, p: processArticle(raw, lex) };
-    } catch (e) {
-      return { ok: false, empty: e instanceof EmptyArticleError, message: (e as Error).message.slice(0, 300) };
+      let buf: string[] = [];
+      // Keys are runs of letters and marks (no comma, quote or newline): plain CSV is safe.
+      for (const [k, v] of this.df) {
+        buf.push(`${k},${v}\n`);
+        if (buf.length >= 50_000) {
+          writeSync(fd, buf.join(''));
+          buf = [];
+        }
+      }
+      if (buf.length) writeSync(fd, buf.join(''));
+    } finally {
+      closeSync(fd);
     }
-  });
+    this.df.clear();
+  }
 }
 
 // Only inside a pipeline worker (test runners run their own worker threads with a parentPort too).
 if (parentPort && (workerData as { role?: string } | null)?.role === 'em-pipeline-worker') {
-  const lex = loadLexicons();
-  parentPort.on('message', (m: WorkerRequest) => {
-    parentPort!.postMessage({ seq: m.seq, results: processBatch(m.batch, lex) } satisfies WorkerResponse);
+  const { stageDir, index } = workerData as { stageDir: string; index: number };
+  const sink = new RowSink(stageDir, index, loadLexicons());
+  const port = parentPort;
+  port.on('message', (m: WorkerRequest) => {
+    try {
+      if (m.kind === 'batch') port.postMessage({ kind: 'batch', seq: m.seq, metas: sink.processBatch(m.seq, m.ordBase, m.batch) } satisfies WorkerResponse);
+      else if (m.kind === 'verdict') sink.verdict(m.seq, m.dups);
+      else {
+        sink.finish();
+        port.postMessage({ kind: 'finished' } satisfies WorkerResponse);
+      }
+    } catch (e) {
+      port.postMessage({ kind: 'error', message: (e as Error).message } satisfies WorkerResponse);
+    }
   });
 }

@@ -2,12 +2,13 @@
  * Writes the tables to Parquet with native DuckDB, into a temporary folder that replaces the output folder only
  * once everything is written: a failed run never leaves half-written output behind.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, existsSync, writeFileSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, existsSync, writeFileSync, writeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, basename } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { writeDerivedTables } from './derived';
-import { COLUMNS, PARQUET_FILES, SQL_TYPES, TABLES, type TableName } from '../lib/schema';
+import { COLUMNS, DERIVED_PARQUET_FILES, PARQUET_FILES, SQL_TYPES, TABLES, type TableName } from '../lib/schema';
+import { stagedFile, type StagedName } from './worker';
 
 /**
  * Sort keys chosen so that readers can prune row groups by their min/max statistics: articles by date (date-range
@@ -16,9 +17,9 @@ import { COLUMNS, PARQUET_FILES, SQL_TYPES, TABLES, type TableName } from '../li
  */
 export const ORDER_BY: Record<TableName, string> = {
   articles: 'date NULLS LAST, article_id',
-  mentions: 'article_id, start',
+  mentions: 'article_id, start, mention_id',
   topics: 'topic_id, article_id',
-  stances: 'target_id, article_id',
+  stances: 'target_id, article_id, stance_id',
   entities: 'entity_id',
   topic_defs: 'topic_id',
   terms: 'article_id, rank'
@@ -50,77 +51,115 @@ const ROW_GROUP_ROWS: Record<TableName, number> = {
   terms: 122880
 };
 
+/**
+ * articles.parquet is written in order without a sort (order preserved), where DuckDB allows no byte cap: 4,096
+ * articles of ~4 KB are ~16 MB per row group.
+ */
+const ARTICLE_ROW_GROUP_ROWS = 4096;
+
 /** Rows are staged in a disk-backed DuckDB database with this memory limit: big runs spill, RSS stays flat. */
-const STAGING_MEMORY = process.env.EM_STAGING_MEMORY ?? '512MB';
+const STAGING_MEMORY = process.env.EM_STAGING_MEMORY ?? '400MB';
+const STAGING_THREADS = process.env.EM_STAGING_THREADS ?? '2';
+
+/** Tables written by the workers as newline-delimited JSON (worker.ts RowSink), ingested here in bulk. */
+const STAGED_TABLES = ['articles', 'mentions', 'topics', 'stances'] as const;
+
+function jsonColumns(t: TableName, extra: Record<string, string> = {}): string {
+  const cols = { _o: 'BIGINT', ...Object.fromEntries(COLUMNS[t].map((c) => [c, stagingType(SQL_TYPES[t][c])])), ...extra };
+  return `{${Object.entries(cols).map(([c, ty]) => `${quoteLiteral(c)}: ${quoteLiteral(ty)}`).join(', ')}}`;
+}
+function fileList(files: string[]): string {
+  return `[${files.map(quoteLiteral).join(', ')}]`;
+}
+/** Article text can be up to MAX_ARTICLE_CHARS (×3 bytes in UTF-8) plus its stance sentences. */
+const JSON_OPTS = "format = 'newline_delimited', maximum_object_size = 33554432";
 
 export class TableWriter {
   private constructor(
     private readonly db: DuckDBInstance,
     private readonly conn: DuckDBConnection,
-    private readonly appenders: Map<TableName | 'term_cands', DuckDBAppender>,
+    private readonly appenders: Map<TableName, DuckDBAppender>,
     private readonly counts: Record<TableName, number>,
-    private readonly stageDir: string
+    readonly stageDir: string
   ) {}
 
   static async open(): Promise<TableWriter> {
     const stageDir = mkdtempSync(join(tmpdir(), 'em-stage-'));
     const db = await DuckDBInstance.create(join(stageDir, 'stage.duckdb'), {
       memory_limit: STAGING_MEMORY,
+      threads: STAGING_THREADS,
       temp_directory: join(stageDir, 'spill'),
       preserve_insertion_order: 'false'
     });
     const conn = await db.connect();
-    const appenders = new Map<TableName | 'term_cands', DuckDBAppender>();
+    const appenders = new Map<TableName, DuckDBAppender>();
     const counts = {} as Record<TableName, number>;
     for (const t of Object.keys(TABLES) as TableName[]) {
+      counts[t] = 0;
+      if ((STAGED_TABLES as readonly string[]).includes(t) || t === 'terms') continue;
       const cols = COLUMNS[t].map((c) => `${quoteIdent(c)} ${stagingType(SQL_TYPES[t][c])}`).join(', ');
       await conn.run(`CREATE TABLE ${quoteIdent(t)} (${cols})`);
-      if (t !== 'terms') appenders.set(t, await conn.createAppender(t));
-      counts[t] = 0;
+      appenders.set(t, await conn.createAppender(t));
     }
-    await conn.run('CREATE TABLE term_cands (article_id VARCHAR, key VARCHAR, n INTEGER, surface VARCHAR, len INTEGER)');
-    appenders.set('term_cands', await conn.createAppender('term_cands'));
     return new TableWriter(db, conn, appenders, counts, stageDir);
   }
 
-  /** One candidate word of an article for the distinctive-terms table (scored at the end, when df is known). */
-  appendTermCandidate(articleId: string, key: string, n: number, surface: string, len: number): void {
-    const a = this.appenders.get('term_cands')!;
-    a.appendVarchar(articleId);
-    a.appendVarchar(key);
-    a.appendInteger(n);
-    a.appendVarchar(surface);
-    a.appendInteger(len);
-    a.endRow();
+  private async count(t: string): Promise<number> {
+    return Number((await this.conn.runAndReadAll(`SELECT count(*)::BIGINT FROM ${quoteIdent(t)}`)).getRows()[0][0]);
+  }
+
+  /**
+   * Ingests the rows that `nSinks` RowSinks wrote to the staging folder, without the articles whose ordinal is in
+   * `dupOrds` (duplicates found by the main thread). `articles` is staged without its text (`_o` kept): the text is
+   * written straight from the staged JSON in sorted order (writeParquet), so no sort ever carries it.
+   */
+  async loadStaged(nSinks: number, dupOrds: number[]): Promise<void> {
+    const files = (name: StagedName | 'articles_idx' | 'df') => Array.from({ length: nSinks }, (_, i) => stagedFile(this.stageDir, name, i));
+    await this.conn.run('CREATE TABLE dups (o BIGINT)');
+    const d = await this.conn.createAppender('dups');
+    for (const o of dupOrds) {
+      d.appendBigInt(BigInt(o));
+      d.endRow();
+    }
+    d.closeSync();
+    const keep = 'WHERE _o NOT IN (SELECT o FROM dups)';
+    for (const t of STAGED_TABLES) {
+      const cols = COLUMNS[t].map((c) => (t === 'articles' && c === 'text' ? 'CAST(NULL AS VARCHAR) AS text' : quoteIdent(c)));
+      const extra = t === 'articles' ? ['_o'] : [];
+      const jsonCols = t === 'articles' ? jsonColumns(t, { text: 'VARCHAR' }) : jsonColumns(t);
+      await this.conn.run(`CREATE TABLE ${quoteIdent(t)} AS SELECT ${[...cols, ...extra].join(', ')}
+        FROM read_json(${fileList(files(t))}, ${JSON_OPTS}, columns = ${jsonCols}) ${keep}`);
+      this.counts[t] = await this.count(t);
+    }
+    const idx = files('articles_idx')
+      .map((f, i) => `SELECT ${i} AS w, * FROM read_csv(${quoteLiteral(f)}, header = false, auto_detect = false, delim = ',', columns = {'o': 'BIGINT', 'off': 'DOUBLE', 'len': 'INTEGER'})`)
+      .join(' UNION ALL ');
+    await this.conn.run(`CREATE TABLE articles_idx AS SELECT * FROM (${idx}) WHERE o NOT IN (SELECT o FROM dups)`);
+    await this.conn.run(`CREATE TABLE term_cands AS SELECT article_id, len, unnest(c, recursive := true)
+      FROM read_json(${fileList(files('term_cands'))}, ${JSON_OPTS},
+        columns = {'_o': 'BIGINT', 'article_id': 'VARCHAR', 'len': 'INTEGER', 'c': 'STRUCT(k VARCHAR, n INTEGER, s VARCHAR)[]'}) ${keep}`);
+    await this.conn.run(`CREATE TABLE term_df AS SELECT key, CAST(sum(df) AS INTEGER) AS df
+      FROM read_csv(${fileList(files('df'))}, header = false, auto_detect = false, delim = ',', columns = {'key': 'VARCHAR', 'df': 'INTEGER'})
+      GROUP BY key`);
+    for (const name of ['mentions', 'topics', 'stances', 'term_cands', 'df'] as const) for (const f of files(name)) rmSync(f, { force: true });
   }
 
   /**
    * TF-IDF over the whole run: tf = count / article length, idf = ln((1 + N) / (1 + df) + 1); words in more than half
    * of the articles are not distinctive. Keeps the top `perArticle` per article.
    */
-  async finishTerms(df: Map<string, number>, nArticles: number, perArticle: number): Promise<void> {
-    this.appenders.get('term_cands')!.closeSync();
-    this.appenders.delete('term_cands');
-    await this.conn.run('CREATE TABLE term_df (key VARCHAR, df INTEGER)');
-    const a = await this.conn.createAppender('term_df');
-    for (const [k, v] of df) {
-      a.appendVarchar(k);
-      a.appendInteger(v);
-      a.endRow();
-    }
-    a.closeSync();
+  async finishTerms(nArticles: number, perArticle: number): Promise<void> {
     const n = Math.max(0, Math.floor(nArticles));
     const maxDf = n < 4 ? Number.MAX_SAFE_INTEGER : Math.max(2, n * 0.5);
     await this.conn.run(`
-      INSERT INTO terms
-      SELECT article_id, surface AS term, round(score, 5) AS score, rank FROM (
-        SELECT c.article_id, c.surface, (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) AS score,
-               row_number() OVER (PARTITION BY c.article_id ORDER BY (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) DESC, c.key) AS rank
-        FROM term_cands c JOIN term_df d USING (key)
+      CREATE TABLE terms AS
+      SELECT article_id, s AS term, round(score, 5) AS score, CAST(rank AS INTEGER) AS rank FROM (
+        SELECT c.article_id, c.s, (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) AS score,
+               row_number() OVER (PARTITION BY c.article_id ORDER BY (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) DESC, c.k) AS rank
+        FROM term_cands c JOIN term_df d ON c.k = d.key
         WHERE d.df < ${maxDf}
       ) WHERE rank <= ${Math.floor(perArticle)}`);
-    const r = await this.conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM terms');
-    this.counts.terms = Number(r.getRows()[0][0]);
+    this.counts.terms = await this.count('terms');
     await this.conn.run('DROP TABLE term_cands; DROP TABLE term_df');
   }
 
@@ -144,19 +183,69 @@ export class TableWriter {
     return { ...this.counts };
   }
 
-  /** Flushes, writes one Parquet file per table into `dir`. */
-  async writeParquet(dir: string): Promise<void> {
-    for (const a of this.appenders.values()) a.closeSync();
-    for (const t of Object.keys(TABLES) as TableName[]) {
-      const select = COLUMNS[t]
-        .map((c) => (SQL_TYPES[t][c] === 'DATE' ? `CAST(${quoteIdent(c)} AS DATE) AS ${quoteIdent(c)}` : quoteIdent(c)))
-        .join(', ');
-      const file = join(dir, PARQUET_FILES[t]);
-      await this.conn.run(
-        `COPY (SELECT ${select} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS[t]}, ROW_GROUP_SIZE_BYTES '32MB')`
-      );
+  /**
+   * Copies the staged article lines into one file in the articles' order (ORDER BY.articles): only the sort keys are
+   * sorted; each line is then read back by its offset. The big text never goes through a DuckDB sort.
+   */
+  private async sortedArticles(nSinks: number): Promise<string> {
+    const path = join(this.stageDir, 'articles.sorted.jsonl');
+    const outFd = openSync(path, 'w');
+    const fds = Array.from({ length: nSinks }, (_, i) => openSync(stagedFile(this.stageDir, 'articles', i), 'r'));
+    try {
+      const res = await this.conn.stream(`SELECT i.w, i.off, i.len FROM articles a JOIN articles_idx i ON a._o = i.o ORDER BY ${ORDER_BY.articles}`);
+      let buf = Buffer.allocUnsafe(16 * 1024 * 1024);
+      let used = 0;
+      for await (const rows of res.yieldRows()) {
+        for (const [w, off, len] of rows as [number, number, number][]) {
+          if (used + len > buf.length) {
+            writeSync(outFd, buf, 0, used);
+            used = 0;
+            if (len > buf.length) buf = Buffer.allocUnsafe(len);
+          }
+          let got = 0;
+          while (got < len) got += readSync(fds[w], buf, used + got, len - got, off + got);
+          used += len;
+        }
+      }
+      if (used) writeSync(outFd, buf, 0, used);
+    } finally {
+      closeSync(outFd);
+      for (const fd of fds) closeSync(fd);
     }
+    for (let i = 0; i < nSinks; i++) rmSync(stagedFile(this.stageDir, 'articles', i), { force: true });
+    return path;
+  }
+
+  /** Flushes, writes one Parquet file per table into `dir`. */
+  async writeParquet(dir: string, nSinks: number, mark: (phase: string) => void = () => {}): Promise<void> {
+    for (const a of this.appenders.values()) a.closeSync();
+    this.appenders.clear();
+    const sorted = await this.sortedArticles(nSinks);
+    mark('copy tables');
+    const selectOf = (t: TableName) =>
+      COLUMNS[t].map((c) => (SQL_TYPES[t][c] === 'DATE' ? `CAST(${quoteIdent(c)} AS DATE) AS ${quoteIdent(c)}` : quoteIdent(c))).join(', ');
+    for (const t of Object.keys(TABLES) as TableName[]) {
+      const file = join(dir, PARQUET_FILES[t]);
+      const opts = `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS[t]}, ROW_GROUP_SIZE_BYTES '32MB')`;
+      if (t === 'articles') {
+        // DuckDB refuses ROW_GROUP_SIZE_BYTES while preserving order: the row cap alone bounds the writer's buffer.
+        // Already in order: the scan must keep it.
+        await this.conn.run('SET preserve_insertion_order = true');
+        await this.conn.run(`COPY (SELECT ${selectOf(t)} FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = ${jsonColumns(t)}))
+          TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ARTICLE_ROW_GROUP_ROWS})`);
+        await this.conn.run('SET preserve_insertion_order = false');
+      } else await this.conn.run(`COPY (SELECT ${selectOf(t)} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${quoteLiteral(file)} ${opts}`);
+    }
+    mark('derived');
     await this.writeDerived(dir);
+    mark('article_text');
+    // derived.ts wrote article_text from the text-less staging table, in the articles' order: write the same rows
+    // with their text, in that same order and row-group size, so text_row (its file row numbers) stays valid.
+    await this.conn.run('SET preserve_insertion_order = true');
+    await this.conn.run(`COPY (SELECT article_id, text FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = {'article_id': 'VARCHAR', 'text': 'VARCHAR'}))
+      TO ${quoteLiteral(join(dir, DERIVED_PARQUET_FILES.article_text))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
+    await this.conn.run('SET preserve_insertion_order = false');
+    rmSync(sorted, { force: true });
   }
 
   /** The derived tables (schema.ts DERIVED_TABLES), once every row is staged. */
