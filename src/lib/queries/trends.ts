@@ -81,7 +81,8 @@ export function buildTopicTrendQuery(f: Filters, opts: TopicTrendOptions): Bound
   const inB = inside('b.bucket');
   const parts: BoundQuery[] = [
     {
-      sql: `SELECT ${bucketExpr(opts.granularity, 'b.bucket')} AS bucket, ${country('b')} AS country, b.topic_id, b.articles
+      // Stored buckets already are weeks or months: only quarters and years need truncating.
+      sql: `SELECT ${opts.granularity === stored ? 'b.bucket' : bucketExpr(opts.granularity, 'b.bucket')} AS bucket, ${country('b')} AS country, b.topic_id, b.articles
         FROM topic_buckets b WHERE b.step = '${stored}' AND b.bucket IS NOT NULL AND ${wb.sql} AND ${inB.sql}`,
       params: [...wb.params, ...inB.params]
     }
