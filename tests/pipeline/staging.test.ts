@@ -1,0 +1,79 @@
+/**
+ * The staging path (worker.ts RowSink → NDJSON → DuckDB): two worker threads give the same tables and rejects as
+ * processing in this thread; duplicates across batches and workers name the first occurrence and their rows (and
+ * their words' document frequencies) are dropped; article_facts.text_row points at the article's row in article_text.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DERIVED_PARQUET_FILES, PARQUET_FILES, type RejectRow } from '../../src/lib/schema';
+import { runPipeline } from '../../src/pipeline/run';
+
+const fa = ['به گزارش خبرگزاری مهر، وزیر امور خارجه با دبیرکل سازمان ملل متحد دیدار کرد.', 'شورای امنیت درباره تحریم‌ها و برنامه هسته‌ای ایران نشست برگزار کرد.', 'نماینده ایران در آژانس بین‌المللی انرژی اتمی گفت همکاری ادامه دارد.'];
+const ar = ['أكد وزير الخارجية الجزائري دعم بلاده للمفوضية السامية لشؤون اللاجئين في جنيف.', 'ناقش مجلس الأمن الدولي الوضع في سوريا والعقوبات المفروضة.'];
+const N = 520;
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'em-staging-'));
+  const lines: string[] = [];
+  for (let i = 1; i <= N; i++) {
+    const text = i % 3 === 0 ? `${ar[i % 2]} ${ar[(i + 1) % 2]} رقم ${i} كلمة${i % 17}` : `${fa[i % 3]} ${fa[(i + 1) % 3]} شماره ${i} واژه${i % 23}`;
+    lines.push(JSON.stringify({ id: `a${i}`, date: i % 5 ? `2024-0${1 + (i % 9)}-1${i % 10}` : undefined, source: i % 2 ? 'Mehr News Agency (mehrnews.com)' : 'Echorouk', text }));
+  }
+  // Line 300 repeats line 5's text in the same outlet (another batch, likely another worker); line 450 reuses id a10.
+  lines[299] = JSON.stringify({ ...JSON.parse(lines[4]), id: 'dup-text' });
+  lines[449] = JSON.stringify({ id: 'a10', source: 'Echorouk', text: `${ar[0]} نص مختلف تماما` });
+  // A lone surrogate must not break the bulk JSON ingest.
+  lines[100] = JSON.stringify({ id: 'lone', text: `${fa[0]} \ud800 ${fa[1]}` });
+  writeFileSync(join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('staging through worker files', () => {
+  it('gives the same output with two workers as in one thread', async () => {
+    await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2'), workers: 2 });
+    await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w1'), workers: 1 });
+    const rejects = JSON.parse(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8')) as RejectRow[];
+    expect(readFileSync(join(dir, 'w1', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
+    expect(rejects.map((r) => [r.input_line, r.reason, r.detail])).toEqual([
+      [300, 'duplicate', 'duplicate text of a5'],
+      [450, 'duplicate', 'duplicate id of in.jsonl:10']
+    ]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'w2', 'manifest.json'), 'utf8'));
+    expect(manifest.rows.articles).toBe(N - 2);
+    expect(manifest.rows.terms).toBeGreaterThan(0);
+
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const one = async (sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0][0]);
+    for (const f of [...Object.values(PARQUET_FILES), ...Object.values(DERIVED_PARQUET_FILES)]) {
+      const a = `read_parquet('${join(dir, 'w1', f)}', file_row_number = true)`;
+      const b = `read_parquet('${join(dir, 'w2', f)}', file_row_number = true)`;
+      // Same rows in the same order (file_row_number included).
+      expect([f, await one(`SELECT count(*) FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`)]).toEqual([f, 0]);
+      expect([f, await one(`SELECT count(*) FROM (SELECT * FROM ${b} EXCEPT ALL SELECT * FROM ${a})`)]).toEqual([f, 0]);
+    }
+    const out = (f: string) => `'${join(dir, 'w2', f)}'`;
+    // No row of a duplicate survives: a10's mentions are those of the first a10 only (it is Persian, the repeat Arabic).
+    expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.articles)} WHERE article_id IN ('dup-text')`)).toBe(0);
+    expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.articles)} WHERE article_id = 'a10' AND lang = 'fa'`)).toBe(1);
+    expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.articles)} WHERE article_id = 'lone' AND text LIKE '%\ufffd%'`)).toBe(1);
+    // articles and article_text in the documented order; text_row is the row in article_text.
+    expect(
+      await one(`SELECT count(*) FROM (SELECT article_id, row_number() OVER () - 1 AS r FROM ${out(PARQUET_FILES.articles)}) a
+        JOIN (SELECT article_id, row_number() OVER (ORDER BY date NULLS LAST, article_id) - 1 AS r FROM ${out(PARQUET_FILES.articles)}) b USING (article_id)
+        WHERE a.r <> b.r`)
+    ).toBe(0);
+    expect(
+      await one(`SELECT count(*) FROM ${out(DERIVED_PARQUET_FILES.article_facts)} f
+        JOIN read_parquet(${out(DERIVED_PARQUET_FILES.article_text)}, file_row_number = true) t ON t.file_row_number = f.text_row
+        JOIN ${out(PARQUET_FILES.articles)} a ON a.article_id = f.article_id
+        WHERE t.article_id = f.article_id AND t.text = a.text`)
+    ).toBe(N - 2);
+    c.closeSync();
+    db.closeSync();
+  }, 120_000);
+});
