@@ -71,8 +71,8 @@ function jsonColumns(t: TableName, extra: Record<string, string> = {}): string {
 function fileList(files: string[]): string {
   return `[${files.map(quoteLiteral).join(', ')}]`;
 }
-/** Article text can be up to MAX_ARTICLE_CHARS (×3 bytes in UTF-8) plus its stance sentences. */
-const JSON_OPTS = "format = 'newline_delimited', maximum_object_size = 33554432";
+/** An article line holds at most MAX_ARTICLE_CHARS of text (≤ 3 MB in UTF-8) plus metadata; DuckDB reserves twice this per reader buffer. */
+const JSON_OPTS = "format = 'newline_delimited', maximum_object_size = 16777216";
 
 export class TableWriter {
   private constructor(
@@ -104,6 +104,16 @@ export class TableWriter {
     return new TableWriter(db, conn, appenders, counts, stageDir);
   }
 
+  /** Runs a statement; a failure names the statement, so an out-of-memory error in a big run says where. */
+  private async run(sql: string): Promise<void> {
+    try {
+      await this.conn.run(sql);
+    } catch (e) {
+      const what = sql.replace(/\s+/g, ' ').trim().slice(0, 160);
+      throw new Error(`${(e as Error).message.split('\n')[0]} [in: ${what}]`, { cause: e });
+    }
+  }
+
   private async count(t: string): Promise<number> {
     return Number((await this.conn.runAndReadAll(`SELECT count(*)::BIGINT FROM ${quoteIdent(t)}`)).getRows()[0][0]);
   }
@@ -115,7 +125,7 @@ export class TableWriter {
    */
   async loadStaged(nSinks: number, dupOrds: number[]): Promise<void> {
     const files = (name: StagedName | 'articles_idx' | 'df') => Array.from({ length: nSinks }, (_, i) => stagedFile(this.stageDir, name, i));
-    await this.conn.run('CREATE TABLE dups (o BIGINT)');
+    await this.run('CREATE TABLE dups (o BIGINT)');
     const d = await this.conn.createAppender('dups');
     for (const o of dupOrds) {
       d.appendBigInt(BigInt(o));
@@ -127,18 +137,18 @@ export class TableWriter {
       const cols = COLUMNS[t].map((c) => (t === 'articles' && c === 'text' ? 'CAST(NULL AS VARCHAR) AS text' : quoteIdent(c)));
       const extra = t === 'articles' ? ['_o'] : [];
       const jsonCols = t === 'articles' ? jsonColumns(t, { text: 'VARCHAR' }) : jsonColumns(t);
-      await this.conn.run(`CREATE TABLE ${quoteIdent(t)} AS SELECT ${[...cols, ...extra].join(', ')}
+      await this.run(`CREATE TABLE ${quoteIdent(t)} AS SELECT ${[...cols, ...extra].join(', ')}
         FROM read_json(${fileList(files(t))}, ${JSON_OPTS}, columns = ${jsonCols}) ${keep}`);
       this.counts[t] = await this.count(t);
     }
     const idx = files('articles_idx')
       .map((f, i) => `SELECT ${i} AS w, * FROM read_csv(${quoteLiteral(f)}, header = false, auto_detect = false, delim = ',', columns = {'o': 'BIGINT', 'off': 'DOUBLE', 'len': 'INTEGER'})`)
       .join(' UNION ALL ');
-    await this.conn.run(`CREATE TABLE articles_idx AS SELECT * FROM (${idx}) WHERE o NOT IN (SELECT o FROM dups)`);
-    await this.conn.run(`CREATE TABLE term_cands AS SELECT article_id, len, unnest(c, recursive := true)
+    await this.run(`CREATE TABLE articles_idx AS SELECT * FROM (${idx}) WHERE o NOT IN (SELECT o FROM dups)`);
+    await this.run(`CREATE TABLE term_cands AS SELECT article_id, len, unnest(c, recursive := true)
       FROM read_json(${fileList(files('term_cands'))}, ${JSON_OPTS},
         columns = {'_o': 'BIGINT', 'article_id': 'VARCHAR', 'len': 'INTEGER', 'c': 'STRUCT(k VARCHAR, n INTEGER, s VARCHAR)[]'}) ${keep}`);
-    await this.conn.run(`CREATE TABLE term_df AS SELECT key, CAST(sum(df) AS INTEGER) AS df
+    await this.run(`CREATE TABLE term_df AS SELECT key, CAST(sum(df) AS INTEGER) AS df
       FROM read_csv(${fileList(files('df'))}, header = false, auto_detect = false, delim = ',', columns = {'key': 'VARCHAR', 'df': 'INTEGER'})
       GROUP BY key`);
     for (const name of ['mentions', 'topics', 'stances', 'term_cands', 'df'] as const) for (const f of files(name)) rmSync(f, { force: true });
@@ -151,7 +161,7 @@ export class TableWriter {
   async finishTerms(nArticles: number, perArticle: number): Promise<void> {
     const n = Math.max(0, Math.floor(nArticles));
     const maxDf = n < 4 ? Number.MAX_SAFE_INTEGER : Math.max(2, n * 0.5);
-    await this.conn.run(`
+    await this.run(`
       CREATE TABLE terms AS
       SELECT article_id, s AS term, round(score, 5) AS score, CAST(rank AS INTEGER) AS rank FROM (
         SELECT c.article_id, c.s, (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) AS score,
@@ -160,7 +170,7 @@ export class TableWriter {
         WHERE d.df < ${maxDf}
       ) WHERE rank <= ${Math.floor(perArticle)}`);
     this.counts.terms = await this.count('terms');
-    await this.conn.run('DROP TABLE term_cands; DROP TABLE term_df');
+    await this.run('DROP TABLE term_cands; DROP TABLE term_df');
   }
 
   append<T extends TableName>(table: T, row: object): void {
@@ -230,21 +240,21 @@ export class TableWriter {
       if (t === 'articles') {
         // DuckDB refuses ROW_GROUP_SIZE_BYTES while preserving order: the row cap alone bounds the writer's buffer.
         // Already in order: the scan must keep it.
-        await this.conn.run('SET preserve_insertion_order = true');
-        await this.conn.run(`COPY (SELECT ${selectOf(t)} FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = ${jsonColumns(t)}))
+        await this.run('SET preserve_insertion_order = true');
+        await this.run(`COPY (SELECT ${selectOf(t)} FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = ${jsonColumns(t)}))
           TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ARTICLE_ROW_GROUP_ROWS})`);
-        await this.conn.run('SET preserve_insertion_order = false');
-      } else await this.conn.run(`COPY (SELECT ${selectOf(t)} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${quoteLiteral(file)} ${opts}`);
+        await this.run('SET preserve_insertion_order = false');
+      } else await this.run(`COPY (SELECT ${selectOf(t)} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${quoteLiteral(file)} ${opts}`);
     }
     mark('derived');
     await this.writeDerived(dir);
     mark('article_text');
     // derived.ts wrote article_text from the text-less staging table, in the articles' order: write the same rows
     // with their text, in that same order and row-group size, so text_row (its file row numbers) stays valid.
-    await this.conn.run('SET preserve_insertion_order = true');
-    await this.conn.run(`COPY (SELECT article_id, text FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = {'article_id': 'VARCHAR', 'text': 'VARCHAR'}))
+    await this.run('SET preserve_insertion_order = true');
+    await this.run(`COPY (SELECT article_id, text FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = {'article_id': 'VARCHAR', 'text': 'VARCHAR'}))
       TO ${quoteLiteral(join(dir, DERIVED_PARQUET_FILES.article_text))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
-    await this.conn.run('SET preserve_insertion_order = false');
+    await this.run('SET preserve_insertion_order = false');
     rmSync(sorted, { force: true });
   }
 
