@@ -25,11 +25,13 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '12' },
     reuse: { type: 'boolean', default: false },
     'skip-queries': { type: 'boolean', default: false },
+    // Another build of the site (e.g. an older commit's) to time the browser on, for before/after figures.
+    'build-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false }
   }
 });
 if (values.help) {
-  console.log('Usage: npm run bench -- [--sizes 10000,100000,1000000] [--from ../shared/corpus] [--browser-max N] [--workers N] [--repeat N] [--reuse] [--skip-queries]');
+  console.log('Usage: npm run bench -- [--sizes 10000,100000,1000000] [--from ../shared/corpus] [--browser-max N] [--workers N] [--repeat N] [--reuse] [--skip-queries] [--build-dir DIR]');
   process.exit(0);
 }
 
@@ -140,7 +142,7 @@ async function timeBrowser(dataDir: string): Promise<Row['browser']> {
   if (!existsSync('/usr/bin/chromium')) return { coldMs: null, p50: null, p95: null, note: 'no /usr/bin/chromium' };
   const { chromium } = await import('playwright-core');
   const { startStaticServer } = await import('../tests/helpers/static-server');
-  const server = await startStaticServer({ root: join(ROOT, 'build'), dataDir });
+  const server = await startStaticServer({ root: values['build-dir'] ? resolve(values['build-dir']) : join(ROOT, 'build'), dataDir });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
