@@ -7,3 +7,4 @@ export * from './compare';
 export * from './articles';
 export * from './options';
 export * from './transforms';
+export * from './cube';

@@ -49,6 +49,63 @@ export interface TopicSeriesRow {
   color: string;
 }
 
+/** Whole stored buckets inside the date range: `start` + step ≤ to + 1 day and `start` ≥ from. */
+function insideRange(f: Filters, stored: Granularity, start: string): BoundQuery {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (f.from) {
+    parts.push(`${start} >= CAST(? AS DATE)`);
+    params.push(f.from);
+  }
+  if (f.to) {
+    parts.push(`${start} + ${stepExpr(stored)} <= CAST(? AS DATE) + INTERVAL 1 DAY`);
+    params.push(f.to);
+  }
+  return { sql: parts.length ? parts.join(' AND ') : 'TRUE', params };
+}
+
+/**
+ * The days of a stored week or month that the date range cuts, from article_counts: one part for the totals
+ * (topic_id NULL), one split by topic bit. Columns: bucket (at `opts.granularity`), country, topic_id, articles.
+ */
+function edgeParts(f: Filters, opts: Pick<TopicTrendOptions, 'granularity' | 'byCountry'>): BoundQuery[] {
+  if (!f.from && !f.to) return [];
+  const stored: Granularity = opts.granularity === 'week' ? 'week' : 'month';
+  const country = opts.byCountry ? 'c.country' : 'CAST(NULL AS VARCHAR)';
+  const wc = factsWhere({ ...f, topics: [] });
+  const inC = insideRange(f, stored, bucketExpr(stored, 'c.date'));
+  const edge = `c.date IS NOT NULL AND ${wc.sql} AND NOT (${inC.sql})`;
+  const edgeParams = [...wc.params, ...inC.params];
+  return [
+    {
+      sql: `SELECT ${bucketExpr(opts.granularity, 'c.date')}, ${country}, CAST(NULL AS VARCHAR), c.articles
+          FROM article_counts c WHERE ${edge}`,
+      params: edgeParams
+    },
+    {
+      sql: `SELECT ${bucketExpr(opts.granularity, 'c.date')}, ${country}, tb.topic_id, c.articles
+          FROM article_counts c JOIN (${TOPIC_BITS_SQL}) tb ON (c.topic_mask & tb.mask) <> 0 WHERE ${edge}`,
+      params: edgeParams
+    }
+  ];
+}
+
+/**
+ * The cut days of a date range only (see `edgeParts`), summed per bucket × country × topic (NULL = all articles):
+ * what `TopicCube.trend` adds to the whole buckets it holds. Every topic, whatever the topics filter (the cube
+ * picks the series). Null when the filters have no date range.
+ */
+export function buildTopicTrendEdgeQuery(f: Filters, opts: Pick<TopicTrendOptions, 'granularity' | 'byCountry'>): BoundQuery | null {
+  const parts = edgeParts(f, opts);
+  if (!parts.length) return null;
+  return {
+    sql: `WITH cells AS (${parts.map((p) => `SELECT * FROM (${p.sql}) p(bucket, country, topic_id, articles)`).join('\n        UNION ALL ')})
+      SELECT bucket, country, topic_id, CAST(sum(articles) AS BIGINT) AS articles FROM cells
+      GROUP BY ALL ORDER BY 1, 2 NULLS LAST, 3 NULLS FIRST`,
+    params: parts.flatMap((p) => p.params)
+  };
+}
+
 /**
  * Non-empty bucket × country × topic cells with their bucket/country total; `fillTopicTrend` turns them into the
  * full grid (every bucket between the first and last, × every country present, × every series of
@@ -64,21 +121,7 @@ export function buildTopicTrendQuery(f: Filters, opts: TopicTrendOptions): Bound
   const wb = whereClause(rest, 'b');
   const series = f.topics.length ? inList('x.topic_id', f.topics) : { sql: 'TRUE', params: [] };
   const country = (alias: string) => (opts.byCountry ? `${alias}.country` : 'CAST(NULL AS VARCHAR)');
-  // A stored bucket lies wholly inside the date range: its summary row counts exactly the filtered articles.
-  const inside = (start: string): BoundQuery => {
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    if (f.from) {
-      parts.push(`${start} >= CAST(? AS DATE)`);
-      params.push(f.from);
-    }
-    if (f.to) {
-      parts.push(`${start} + ${stepExpr(stored)} <= CAST(? AS DATE) + INTERVAL 1 DAY`);
-      params.push(f.to);
-    }
-    return { sql: parts.length ? parts.join(' AND ') : 'TRUE', params };
-  };
-  const inB = inside('b.bucket');
+  const inB = insideRange(f, stored, 'b.bucket');
   const parts: BoundQuery[] = [
     {
       // Stored buckets already are weeks or months: only quarters and years need truncating.
@@ -87,25 +130,7 @@ export function buildTopicTrendQuery(f: Filters, opts: TopicTrendOptions): Bound
       params: [...wb.params, ...inB.params]
     }
   ];
-  if (f.from || f.to) {
-    // The days of a week or month the range cuts: from article_counts, split by topic bit, only for those days.
-    const wc = factsWhere({ ...f, topics: [] });
-    const inC = inside(bucketExpr(stored, 'c.date'));
-    const edge = `c.date IS NOT NULL AND ${wc.sql} AND NOT (${inC.sql})`;
-    const edgeParams = [...wc.params, ...inC.params];
-    parts.push(
-      {
-        sql: `SELECT ${bucketExpr(opts.granularity, 'c.date')}, ${country('c')}, CAST(NULL AS VARCHAR), c.articles
-          FROM article_counts c WHERE ${edge}`,
-        params: edgeParams
-      },
-      {
-        sql: `SELECT ${bucketExpr(opts.granularity, 'c.date')}, ${country('c')}, tb.topic_id, c.articles
-          FROM article_counts c JOIN (${TOPIC_BITS_SQL}) tb ON (c.topic_mask & tb.mask) <> 0 WHERE ${edge}`,
-        params: edgeParams
-      }
-    );
-  }
+  parts.push(...edgeParts(f, opts));
   // From topic_buckets (summary rows, topic_id NULL = all articles), plus the cut edges of a date range.
   return {
     sql: `WITH cells AS (${parts.map((p) => p.sql).join('\n        UNION ALL ')}),

@@ -1,0 +1,384 @@
+/**
+ * The trends chart and the filter options computed in JS from `topic_buckets` held as typed arrays (an in-memory
+ * cube, ~130k rows at 1M articles), so the first chart needs no DuckDB and a filter change is one scan of the cube
+ * (a few ms) instead of a DuckDB round trip. `buildTopicTrendQuery` (trends.ts) stays the reference: tests/queries
+ * asserts identical rows on the fixture. Only the days a date range cuts from a stored week/month are not in the
+ * cube; they come from `buildTopicTrendEdgeQuery` (article_counts, DuckDB) and are merged with `edges`.
+ */
+import type { Filters } from '$lib/filters';
+import type { Granularity } from './sql';
+import type { TopicTrendHitRow, UndatedCountRow } from './trends';
+import type {
+  CountryOptionRow,
+  DateExtentRow,
+  EntityOptionRow,
+  LangOptionRow,
+  SourceOptionRow,
+  TopicOptionRow
+} from './options';
+import type { EntityKind, Lang } from '$lib/schema';
+
+const DAY_MS = 86_400_000;
+/** Day number (days since 1970-01-01, UTC) of an ISO date. */
+export function isoToDay(s: string): number {
+  return Math.round(Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / DAY_MS);
+}
+export function dayToIso(d: number): string {
+  return new Date(d * DAY_MS).toISOString().slice(0, 10);
+}
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** Start of the bucket of `day` (a stored week or month start) at `g`, ISO. Weeks and months are stored as is. */
+function truncIso(day: number, g: Granularity): string {
+  const iso = dayToIso(day);
+  if (g === 'week' || g === 'month') return iso;
+  if (g === 'year') return `${iso.slice(0, 4)}-01-01`;
+  const m = Number(iso.slice(5, 7));
+  return `${iso.slice(0, 4)}-${pad2(Math.floor((m - 1) / 3) * 3 + 1)}-01`;
+}
+/** First day after the stored bucket starting at `day`. */
+function storedEnd(day: number, step: 'week' | 'month'): number {
+  if (step === 'week') return day + 7;
+  const d = new Date(day * DAY_MS);
+  return Math.round(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / DAY_MS);
+}
+
+const NULL_DAY = -2147483648;
+
+/** Column-wise input: one entry per topic_buckets row (null where SQL has NULL). */
+export interface CubeColumns {
+  length: number;
+  step: (i: number) => string;
+  /** Day number of the bucket start, or null. */
+  bucket: (i: number) => number | null;
+  country: (i: number) => string | null;
+  source_id: (i: number) => string | null;
+  source_name: (i: number) => string | null;
+  lang: (i: number) => string | null;
+  topic_id: (i: number) => string | null;
+  articles: (i: number) => number;
+  first_date: (i: number) => number | null;
+  last_date: (i: number) => number | null;
+}
+
+/** Interns values as small integer codes; code order is first-seen order. */
+class Dict {
+  readonly values: (string | null)[] = [];
+  readonly #index = new Map<string | null, number>();
+  code(v: string | null): number {
+    let c = this.#index.get(v);
+    if (c === undefined) {
+      c = this.values.length;
+      this.values.push(v);
+      this.#index.set(v, c);
+    }
+    return c;
+  }
+  /** The code of `v`, or -1 when never seen (does not add it). */
+  find(v: string | null): number {
+    return this.#index.get(v) ?? -1;
+  }
+  /** Per code: does the value pass an `IN (list)` filter (empty list = no filter; NULL never passes one)? */
+  mask(list: readonly string[]): Uint8Array {
+    const m = new Uint8Array(this.values.length);
+    const set = new Set(list);
+    for (let c = 0; c < m.length; c++) m[c] = list.length === 0 || (this.values[c] !== null && set.has(this.values[c]!)) ? 1 : 0;
+    return m;
+  }
+}
+
+/** ASCII-first byte order, as DuckDB sorts VARCHAR (JS `<` on UTF-16 agrees for the ids used here). */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** NULLS LAST. */
+const cmpNullLast = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : cmp(a, b));
+
+export interface TrendCubeOptions {
+  granularity: Granularity;
+  byCountry: boolean;
+}
+
+/** An edge cell (see `buildTopicTrendEdgeQuery`): already at the output granularity; topic_id null = all articles. */
+export interface TrendEdgeRow {
+  bucket: string;
+  country: string | null;
+  topic_id: string | null;
+  articles: number;
+}
+
+export class TopicCube {
+  readonly n: number;
+  /** 0 = week, 1 = month. */
+  readonly step: Uint8Array;
+  /** Code into `bucketDays`, -1 for NULL (undated). */
+  readonly bucket: Int32Array;
+  readonly country: Int32Array;
+  readonly source: Int32Array;
+  readonly lang: Int32Array;
+  /** Code into `topics`, -1 for the group-total row. */
+  readonly topic: Int32Array;
+  readonly articles: Int32Array;
+  readonly bucketDays: number[] = [];
+  readonly countries = new Dict();
+  readonly sources = new Dict();
+  readonly langs = new Dict();
+  readonly topics = new Dict();
+  /** First non-null source_name per source code. */
+  readonly sourceNames: (string | null)[] = [];
+  /** min(first_date) / max(last_date) over every article (month total rows), as day numbers. */
+  minDay = Infinity;
+  maxDay = -Infinity;
+
+  constructor(c: CubeColumns) {
+    const n = (this.n = c.length);
+    this.step = new Uint8Array(n);
+    this.bucket = new Int32Array(n);
+    this.country = new Int32Array(n);
+    this.source = new Int32Array(n);
+    this.lang = new Int32Array(n);
+    this.topic = new Int32Array(n);
+    this.articles = new Int32Array(n);
+    const bIndex = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const month = c.step(i) === 'month';
+      this.step[i] = month ? 1 : 0;
+      const b = c.bucket(i);
+      if (b === null) this.bucket[i] = -1;
+      else {
+        let code = bIndex.get(b);
+        if (code === undefined) {
+          code = this.bucketDays.length;
+          this.bucketDays.push(b);
+          bIndex.set(b, code);
+        }
+        this.bucket[i] = code;
+      }
+      this.country[i] = this.countries.code(c.country(i));
+      const s = (this.source[i] = this.sources.code(c.source_id(i)));
+      if (this.sourceNames[s] === undefined || this.sourceNames[s] === null) this.sourceNames[s] = c.source_name(i);
+      this.lang[i] = this.langs.code(c.lang(i));
+      const t = c.topic_id(i);
+      this.topic[i] = t === null ? -1 : this.topics.code(t);
+      this.articles[i] = c.articles(i);
+      if (month && t === null) {
+        const fd = c.first_date(i);
+        const ld = c.last_date(i);
+        if (fd !== null && fd < this.minDay) this.minDay = fd;
+        if (ld !== null && ld > this.maxDay) this.maxDay = ld;
+      }
+    }
+  }
+
+  /** From plain rows (DuckDB answers: dates as 'YYYY-MM-DD'), for tests and Node. */
+  static fromRows(rows: readonly Record<string, unknown>[]): TopicCube {
+    const day = (v: unknown) => (v === null || v === undefined ? null : isoToDay(String(v).slice(0, 10)));
+    const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+    return new TopicCube({
+      length: rows.length,
+      step: (i) => String(rows[i].step),
+      bucket: (i) => day(rows[i].bucket),
+      country: (i) => str(rows[i].country),
+      source_id: (i) => str(rows[i].source_id),
+      source_name: (i) => str(rows[i].source_name),
+      lang: (i) => str(rows[i].lang),
+      topic_id: (i) => str(rows[i].topic_id),
+      articles: (i) => Number(rows[i].articles),
+      first_date: (i) => day(rows[i].first_date),
+      last_date: (i) => day(rows[i].last_date)
+    });
+  }
+
+  /**
+   * Does the date range cut a stored bucket (week for weeks, month otherwise)? Then the cut days are not in the cube
+   * and `trend` needs the rows of `buildTopicTrendEdgeQuery` as `edges`.
+   */
+  static cutsBuckets(f: Pick<Filters, 'from' | 'to'>, g: Granularity): boolean {
+    const step = g === 'week' ? 'week' : 'month';
+    if (f.from) {
+      const d = isoToDay(f.from);
+      // 1970-01-01 was a Thursday: Monday = day % 7 === 4.
+      if (step === 'week' ? (((d % 7) + 7) % 7) !== 4 : f.from.slice(8) !== '01') return true;
+    }
+    if (f.to) {
+      const next = isoToDay(f.to) + 1;
+      if (step === 'week' ? (((next % 7) + 7) % 7) !== 4 : dayToIso(next).slice(8) !== '01') return true;
+    }
+    return false;
+  }
+
+  /**
+   * The rows `buildTopicTrendQuery(f, { ...o, measure })` returns, in its order: whole stored buckets inside the
+   * range from the cube, plus `edges` (required when `cutsBuckets`).
+   */
+  trend(f: Filters, o: TrendCubeOptions, edges: readonly TrendEdgeRow[] = []): TopicTrendHitRow[] {
+    const g = o.granularity;
+    const stored = g === 'week' ? 0 : 1;
+    const storedName = g === 'week' ? 'week' : 'month';
+    const from = f.from ? isoToDay(f.from) : -Infinity;
+    const toNext = f.to ? isoToDay(f.to) + 1 : Infinity;
+    // Output bucket per stored bucket code (-1: outside the range). Output buckets are indexed by their ISO string.
+    const outIndex = new Map<string, number>();
+    const outNames: string[] = [];
+    const outOf = (iso: string) => {
+      let k = outIndex.get(iso);
+      if (k === undefined) {
+        k = outNames.length;
+        outNames.push(iso);
+        outIndex.set(iso, k);
+      }
+      return k;
+    };
+    const bOut = new Int32Array(this.bucketDays.length);
+    for (let b = 0; b < bOut.length; b++) {
+      const d = this.bucketDays[b];
+      bOut[b] = d >= from && storedEnd(d, storedName) <= toNext ? outOf(truncIso(d, g)) : -1;
+    }
+    for (const e of edges) outOf(e.bucket.slice(0, 10));
+    const nOut = outNames.length;
+    const cMask = this.countries.mask(f.countries);
+    const sMask = this.sources.mask(f.sources);
+    const lMask = this.langs.mask(f.langs);
+    const nC = o.byCountry ? this.countries.values.length : 1;
+    const nT = this.topics.values.length;
+    const tMask = this.topics.mask(f.topics);
+    const tot = new Float64Array(nOut * nC);
+    const hit = new Float64Array(nOut * nC * nT);
+    const { step, bucket, country, source, lang, topic, articles } = this;
+    const byCountry = o.byCountry;
+    for (let i = 0; i < this.n; i++) {
+      if (step[i] !== stored) continue;
+      const b = bucket[i];
+      if (b < 0) continue;
+      const ob = bOut[b];
+      if (ob < 0) continue;
+      const c = country[i];
+      if (!cMask[c] || !sMask[source[i]] || !lMask[lang[i]]) continue;
+      const cell = ob * nC + (byCountry ? c : 0);
+      const t = topic[i];
+      if (t < 0) tot[cell] += articles[i];
+      else if (tMask[t]) hit[cell * nT + t] += articles[i];
+    }
+    for (const e of edges) {
+      const ob = outIndex.get(e.bucket.slice(0, 10))!;
+      const c = byCountry ? this.countries.find(e.country) : 0;
+      // Every dated article has its group's rows in topic_buckets, so an edge's country is always known.
+      if (c < 0) throw new Error(`topic cube: edge row of unknown country ${e.country}`);
+      const cell = ob * nC + c;
+      if (e.topic_id === null) tot[cell] += Number(e.articles);
+      else {
+        const t = this.topics.find(e.topic_id);
+        if (t >= 0 && tMask[t]) hit[cell * nT + t] += Number(e.articles);
+      }
+    }
+    // Output order: bucket, country NULLS LAST, topic_id NULLS LAST.
+    const bOrder = outNames.map((_, k) => k).sort((a, b) => cmp(outNames[a], outNames[b]));
+    const cVals = byCountry ? this.countries.values.slice(0, nC) : [null];
+    const cOrder = cVals.map((_, k) => k).sort((a, b) => cmpNullLast(cVals[a], cVals[b]));
+    const tVals = this.topics.values as string[];
+    const tOrder = tVals.map((_, k) => k).sort((a, b) => cmp(tVals[a], tVals[b]));
+    const out: TopicTrendHitRow[] = [];
+    for (const ob of bOrder) {
+      const bucketIso = outNames[ob];
+      for (const c of cOrder) {
+        const cell = ob * nC + c;
+        const total = tot[cell];
+        if (!(total > 0)) continue;
+        const cName = byCountry ? cVals[c] : null;
+        let any = false;
+        const base = cell * nT;
+        for (const t of tOrder) {
+          const a = hit[base + t];
+          if (a > 0) {
+            out.push({ bucket: bucketIso, country: cName, topic_id: tVals[t], articles: a, total });
+            any = true;
+          }
+        }
+        if (!any) out.push({ bucket: bucketIso, country: cName, topic_id: null, articles: 0, total });
+      }
+    }
+    return out;
+  }
+
+  /** `buildUndatedCountQuery(f)` when `f.topics` is empty (the date range is ignored there, as in SQL). */
+  undated(f: Filters): UndatedCountRow {
+    const cMask = this.countries.mask(f.countries);
+    const sMask = this.sources.mask(f.sources);
+    const lMask = this.langs.mask(f.langs);
+    let dated = 0;
+    let undated = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.step[i] !== 1 || this.topic[i] !== -1) continue;
+      if (!cMask[this.country[i]] || !sMask[this.source[i]] || !lMask[this.lang[i]]) continue;
+      if (this.bucket[i] < 0) undated += this.articles[i];
+      else dated += this.articles[i];
+    }
+    return { dated, undated };
+  }
+
+  /** Articles per code of `dim`, over month rows that are group totals (topic -1) or, for topics, topic rows. */
+  #sums(dim: Int32Array, size: number, topicRows: boolean): Float64Array {
+    const s = new Float64Array(size);
+    for (let i = 0; i < this.n; i++) {
+      if (this.step[i] !== 1 || (this.topic[i] === -1) === topicRows) continue;
+      s[dim[i]] += this.articles[i];
+    }
+    return s;
+  }
+
+  /** The filter-bar options of options.ts, same rows and order. */
+  options(
+    topicDefs: readonly { topic_id: string; label_en: string; color: string; core: boolean }[],
+    entities: readonly { entity_id: string; label_en: string; kind: EntityKind; country: string | null }[],
+    entityArticles: readonly { entity_id: string; articles: number }[]
+  ): {
+    countries: CountryOptionRow[];
+    sources: SourceOptionRow[];
+    langs: LangOptionRow[];
+    topics: TopicOptionRow[];
+    entities: EntityOptionRow[];
+    extent: DateExtentRow;
+  } {
+    const byCount = <T extends { articles: number }>(key: (r: T) => string | null) => (a: T, b: T) =>
+      b.articles - a.articles || cmpNullLast(key(a), key(b));
+    const cs = this.#sums(this.country, this.countries.values.length, false);
+    const countries = this.countries.values
+      .map((c, k) => ({ country: c as string, articles: cs[k] }))
+      .filter((r) => r.country !== null && r.articles > 0)
+      .sort(byCount((r) => r.country));
+    const ss = this.#sums(this.source, this.sources.values.length, false);
+    // any_value(country) per source: the first total row's.
+    const srcCountry = new Map<number, string | null>();
+    for (let i = 0; i < this.n; i++) {
+      if (this.step[i] === 1 && this.topic[i] === -1 && !srcCountry.has(this.source[i])) {
+        srcCountry.set(this.source[i], this.countries.values[this.country[i]]);
+      }
+    }
+    const sources = this.sources.values
+      .map((s, k) => ({
+        source_id: s as string,
+        source_name: this.sourceNames[k] ?? (s as string),
+        country: srcCountry.get(k) ?? null,
+        articles: ss[k]
+      }))
+      .filter((r) => r.source_id !== null && r.articles > 0)
+      .sort(byCount((r) => r.source_id));
+    const ls = this.#sums(this.lang, this.langs.values.length, false);
+    const langs = this.langs.values
+      .map((l, k) => ({ lang: l as Lang, articles: ls[k] }))
+      .filter((r) => r.articles > 0)
+      .sort(byCount((r) => r.lang));
+    const ts = this.#sums(this.topic.map((t) => (t < 0 ? 0 : t)), this.topics.values.length, true);
+    const tArticles = new Map(this.topics.values.map((t, k) => [t as string, ts[k]]));
+    const topics = topicDefs
+      .map((d) => ({ topic_id: d.topic_id, label_en: d.label_en, color: d.color, core: d.core, articles: tArticles.get(d.topic_id) ?? 0 }))
+      .sort((a, b) => Number(b.core) - Number(a.core) || b.articles - a.articles || cmp(a.topic_id, b.topic_id));
+    const ea = new Map(entityArticles.map((e) => [e.entity_id, Number(e.articles)]));
+    const ents = entities
+      .map((e) => ({ entity_id: e.entity_id, label_en: e.label_en, kind: e.kind, country: e.country, articles: ea.get(e.entity_id) ?? 0 }))
+      .sort((a, b) => b.articles - a.articles || cmp(a.entity_id, b.entity_id));
+    const extent: DateExtentRow = {
+      min_date: Number.isFinite(this.minDay) ? dayToIso(this.minDay) : null,
+      max_date: Number.isFinite(this.maxDay) ? dayToIso(this.maxDay) : null
+    };
+    return { countries, sources, langs, topics, entities: ents, extent };
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The in-memory topic cube (src/lib/queries/cube.ts) against the SQL it replaces on the trends page and in the filter
+ * options: identical rows on the fixture, across time steps, split, filters and date ranges (whole and cut buckets).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFixtureDb } from '../helpers/node-db';
+import { EMPTY_FILTERS, type Filters } from '$lib/filters';
+import * as Q from '$lib/queries';
+import { TopicCube } from '$lib/queries/cube';
+
+let env: Awaited<ReturnType<typeof openFixtureDb>>;
+let cube: TopicCube;
+beforeAll(async () => {
+  env = await openFixtureDb();
+  cube = TopicCube.fromRows(await env.db.query({ sql: 'SELECT * FROM topic_buckets', params: [] }));
+});
+afterAll(async () => env?.cleanup());
+const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
+const F = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
+
+const FILTERS: Filters[] = [
+  F({}),
+  F({ topics: ['sanctions'] }),
+  F({ topics: ['sanctions', 'climate'] }),
+  F({ countries: ['DZ'] }),
+  F({ countries: ['IR', 'DZ'], langs: ['fa'] }),
+  F({ sources: ['mehr', 'aps'] }),
+  F({ langs: ['en'] }),
+  F({ countries: ['DZ'], from: '2024-02-01' }),
+  F({ from: '2024-01-01', to: '2024-03-31' }),
+  F({ from: '2024-01-01', to: '2024-02-29', sources: ['mehr', 'aps'] }),
+  F({ from: '2024-01-10', to: '2024-03-15' }),
+  F({ from: '2024-01-20', topics: ['sanctions'] }),
+  F({ to: '2024-02-10', langs: ['fa', 'en'] }),
+  F({ from: '2024-02-25', to: '2024-02-25' }),
+  F({ from: '2024-01-15', to: '2024-01-21' }),
+  F({ from: '2024-01-08', to: '2024-02-04', countries: ['IR'] }),
+  F({ from: '2025-01-01' }),
+  F({ countries: ['US'] })
+];
+
+/** The cube's answer, with the edge rows from DuckDB when the range cuts a stored bucket (as the page does). */
+async function cubeTrend(f: Filters, o: { granularity: Q.Granularity; byCountry: boolean }) {
+  const eq = TopicCube.cutsBuckets(f, o.granularity) ? Q.buildTopicTrendEdgeQuery(f, o) : null;
+  const edges = eq ? await run<Q.TrendEdgeRow>(eq) : [];
+  return cube.trend(f, o, edges);
+}
+
+describe('topic cube = buildTopicTrendQuery', () => {
+  for (const granularity of Q.GRANULARITIES) {
+    for (const byCountry of [false, true]) {
+      for (const measure of ['share', 'count'] as const) {
+        it(`${granularity}, ${byCountry ? 'per country' : 'together'}, ${measure}`, async () => {
+          for (const f of FILTERS) {
+            const o = { granularity, byCountry, measure };
+            const sql = await run<Q.TopicTrendHitRow>(Q.buildTopicTrendQuery(f, o));
+            const js = await cubeTrend(f, o);
+            expect(js, JSON.stringify(f)).toEqual(sql);
+            // And what the chart and CSV get from it.
+            const series = await run<Q.TopicSeriesRow>(Q.buildTopicSeriesQuery(f));
+            expect(Q.fillTopicTrend(js, series, granularity, measure)).toEqual(Q.fillTopicTrend(sql, series, granularity, measure));
+          }
+        });
+      }
+    }
+  }
+
+  it('knows when a range cuts a stored bucket', () => {
+    expect(TopicCube.cutsBuckets(F({ from: '2024-01-01', to: '2024-03-31' }), 'month')).toBe(false);
+    expect(TopicCube.cutsBuckets(F({ from: '2024-01-01', to: '2024-03-30' }), 'quarter')).toBe(true);
+    expect(TopicCube.cutsBuckets(F({ from: '2024-01-02' }), 'year')).toBe(true);
+    // 2024-01-01 is a Monday; 2024-01-07 a Sunday.
+    expect(TopicCube.cutsBuckets(F({ from: '2024-01-01', to: '2024-01-07' }), 'week')).toBe(false);
+    expect(TopicCube.cutsBuckets(F({ from: '2024-01-01', to: '2024-01-31' }), 'week')).toBe(true);
+    expect(TopicCube.cutsBuckets(F({}), 'week')).toBe(false);
+  });
+
+  it('without the edge rows a cut range differs (the edges matter)', async () => {
+    const f = F({ from: '2024-01-10', to: '2024-03-15' });
+    const o = { granularity: 'month' as const, byCountry: false, measure: 'count' as const };
+    expect(cube.trend(f, o)).not.toEqual(await run(Q.buildTopicTrendQuery(f, o)));
+  });
+});
+
+describe('topic cube = undated count and filter options', () => {
+  it('undated count without a topics filter', async () => {
+    for (const f of FILTERS.filter((x) => !x.topics.length)) {
+      expect([cube.undated(f)], JSON.stringify(f)).toEqual(await run(Q.buildUndatedCountQuery(f)));
+    }
+  });
+
+  it('filter options', async () => {
+    const defs = await run<{ topic_id: string; label_en: string; color: string; core: boolean }>({ sql: 'SELECT * FROM topic_defs', params: [] });
+    const ents = await run<{ entity_id: string; label_en: string; kind: never; country: string | null }>({ sql: 'SELECT * FROM entities', params: [] });
+    const ea = await run<{ entity_id: string; articles: number }>({ sql: 'SELECT * FROM entity_articles', params: [] });
+    const o = cube.options(defs, ents, ea);
+    expect(o.countries).toEqual(await run(Q.buildCountryOptionsQuery()));
+    expect(o.sources).toEqual(await run(Q.buildSourceOptionsQuery()));
+    expect(o.langs).toEqual(await run(Q.buildLangOptionsQuery()));
+    expect(o.topics).toEqual(await run(Q.buildTopicOptionsQuery()));
+    expect(o.entities).toEqual(await run(Q.buildEntityOptionsQuery()));
+    expect([o.extent]).toEqual(await run(Q.buildDateExtentQuery()));
+  });
+});
