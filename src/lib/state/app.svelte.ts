@@ -1,17 +1,13 @@
 /**
  * Data that every page needs and that does not depend on the filters: the option lists for the filter bar (which also
- * serve as the whitelist for URL values), topic colours/labels and entity labels. Loaded once, after DuckDB is up.
+ * serve as the whitelist for URL values), topic colours/labels and entity labels, and the topic cube the trends chart
+ * is computed from. Loaded once, from the small start-up tables read by parquet-wasm (db/cube-loader.ts), without
+ * waiting for DuckDB-WASM, which starts right after in the background for every other query.
  */
-import { getDb } from '$lib/db/client';
-import type { Db } from '$lib/db/types';
+import { dataUrl, getDb } from '$lib/db/client';
 import type { KnownValues } from '$lib/filters';
+import type { TopicCube } from '$lib/queries/cube';
 import {
-  buildCountryOptionsQuery,
-  buildDateExtentQuery,
-  buildEntityOptionsQuery,
-  buildLangOptionsQuery,
-  buildSourceOptionsQuery,
-  buildTopicOptionsQuery,
   type CountryOptionRow,
   type DateExtentRow,
   type EntityOptionRow,
@@ -33,6 +29,8 @@ class AppState {
   status: 'loading' | 'ready' | 'error' = $state('loading');
   error: string | null = $state(null);
   options: AppOptions | null = $state(null);
+  /** topic_buckets as typed arrays (see queries/cube.ts); set with `options`. Never proxied: it is read-only. */
+  cube: TopicCube | null = $state.raw(null);
   #started: Promise<void> | null = null;
 
   known: KnownValues | undefined = $derived(
@@ -73,17 +71,13 @@ class AppState {
 
   async #load(): Promise<void> {
     try {
-      const db: Db = await getDb();
-      const [countries, sources, langs, topics, entities, extent] = await Promise.all([
-        db.query<CountryOptionRow>(buildCountryOptionsQuery()),
-        db.query<SourceOptionRow>(buildSourceOptionsQuery()),
-        db.query<LangOptionRow>(buildLangOptionsQuery()),
-        db.query<TopicOptionRow>(buildTopicOptionsQuery()),
-        db.query<EntityOptionRow>(buildEntityOptionsQuery()),
-        db.query<DateExtentRow>(buildDateExtentQuery())
-      ]);
-      this.options = { countries, sources, langs, topics, entities, extent: extent[0] ?? { min_date: null, max_date: null } };
+      const { loadCube } = await import('$lib/db/cube-loader');
+      const { cube, options } = await loadCube(dataUrl());
+      this.cube = cube;
+      this.options = options;
       this.status = 'ready';
+      // Everything else (article lists, evidence, other pages) needs DuckDB: start it now, after the first chart's data.
+      void getDb().catch(() => {});
     } catch (e) {
       console.warn('dashboard data failed to load', e);
       this.error = e instanceof Error ? e.message : String(e);

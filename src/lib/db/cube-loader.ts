@@ -1,0 +1,137 @@
+/**
+ * Loads the topic cube (src/lib/queries/cube.ts) and the filter options without DuckDB-WASM: the small start-up
+ * tables (topic_buckets, topic_defs, entities, entity_articles; well under 1 MB at 1M articles) are fetched and
+ * decoded by parquet-wasm into Arrow, read column-wise with apache-arrow. The first chart and the filter bar need
+ * only this; DuckDB-WASM starts afterwards, in the background, for everything else.
+ */
+import initParquet, { readParquet } from 'parquet-wasm/esm';
+import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
+import { tableFromIPC, type Table, type Vector } from 'apache-arrow';
+import { DERIVED_PARQUET_FILES, MANIFEST_FILE, PARQUET_FILES, SCHEMA_VERSION, type EntityKind, type Manifest } from '$lib/schema';
+import { TopicCube } from '$lib/queries/cube';
+
+async function fetchOk(url: URL): Promise<Response> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}`);
+  return res;
+}
+
+const ASCII = new TextDecoder();
+
+/**
+ * A Utf8 column as a getter. Chunks whose bytes are all ASCII are decoded once and sliced by offset (what most id
+ * columns are), which is several times faster than `Vector.get` per row; other chunks fall back to `get`.
+ */
+function strings(v: Vector | null): (i: number) => string | null {
+  if (!v) return () => null;
+  const out: (string | null)[] = new Array(v.length);
+  let base = 0;
+  for (const d of v.data) {
+    const offsets = d.valueOffsets as Int32Array | undefined;
+    const bytes = d.values as Uint8Array | undefined;
+    const nulls = d.nullBitmap as Uint8Array | undefined;
+    const hasNulls = d.nullCount > 0 && nulls && nulls.length > 0;
+    const text = offsets && bytes ? ASCII.decode(bytes.subarray(offsets[0], offsets[d.length])) : null;
+    const ascii = text !== null && text.length === offsets![d.length] - offsets![0];
+    // Interning: equal values share one string (and the cube's Map lookups hit the same key quickly).
+    const seen = new Map<string, string>();
+    for (let i = 0; i < d.length; i++) {
+      const j = d.offset + i;
+      if (hasNulls && ((nulls![j >> 3] >> (j & 7)) & 1) === 0) {
+        out[base + i] = null;
+        continue;
+      }
+      let s: string;
+      if (ascii) {
+        s = text!.slice(offsets![i] - offsets![0], offsets![i + 1] - offsets![0]);
+        const k = seen.get(s);
+        if (k !== undefined) s = k;
+        else seen.set(s, s);
+      } else s = v.get(base + i) as string;
+      out[base + i] = s;
+    }
+    base += d.length;
+  }
+  return (i) => out[i];
+}
+
+/** A Date32 column as day numbers. */
+function days(v: Vector | null): (i: number) => number | null {
+  if (!v) return () => null;
+  const out = new Float64Array(v.length);
+  let base = 0;
+  for (const d of v.data) {
+    const vals = d.values as Int32Array;
+    const nulls = d.nullBitmap as Uint8Array | undefined;
+    const hasNulls = d.nullCount > 0 && nulls && nulls.length > 0;
+    for (let i = 0; i < d.length; i++) {
+      const j = d.offset + i;
+      out[base + i] = hasNulls && ((nulls![j >> 3] >> (j & 7)) & 1) === 0 ? NaN : vals[i];
+    }
+    base += d.length;
+  }
+  return (i) => (Number.isNaN(out[i]) ? null : out[i]);
+}
+
+function ints(v: Vector | null): (i: number) => number {
+  if (!v) return () => 0;
+  const out = new Float64Array(v.length);
+  let base = 0;
+  for (const d of v.data) {
+    const vals = d.values as ArrayLike<number | bigint>;
+    for (let i = 0; i < d.length; i++) out[base + i] = Number(vals[i]);
+    base += d.length;
+  }
+  return (i) => out[i];
+}
+
+function rows<T>(t: Table): T[] {
+  return t.toArray().map((r) => r.toJSON() as T);
+}
+
+let parquetReady: Promise<unknown> | null = null;
+async function readTable(url: URL): Promise<Table> {
+  parquetReady ??= initParquet({ module_or_path: parquetWasm });
+  const [bytes] = await Promise.all([fetchOk(url).then(async (r) => new Uint8Array(await r.arrayBuffer())), parquetReady]);
+  return tableFromIPC(readParquet(bytes).intoIPCStream());
+}
+
+/** The cube and the filter options, from `dataUrl` (a folder URL ending in '/'). */
+export async function loadCube(dataUrl: URL): Promise<{ cube: TopicCube; options: ReturnType<TopicCube['options']>; manifest: Manifest }> {
+  const manifest = (await (await fetchOk(new URL(MANIFEST_FILE, dataUrl))).json()) as Manifest;
+  if (manifest.schema_version !== SCHEMA_VERSION) {
+    throw new Error(`data/manifest.json has schema_version ${manifest.schema_version}; this dashboard reads ${SCHEMA_VERSION}`);
+  }
+  const files = (manifest.files ?? {}) as Record<string, string>;
+  const file = (table: string, fallback: string) => new URL(files[table] ?? fallback, dataUrl);
+  const [tb, defs, ents, ea] = await Promise.all([
+    readTable(file('topic_buckets', DERIVED_PARQUET_FILES.topic_buckets)),
+    readTable(file('topic_defs', PARQUET_FILES.topic_defs)),
+    readTable(file('entities', PARQUET_FILES.entities)),
+    readTable(file('entity_articles', DERIVED_PARQUET_FILES.entity_articles))
+  ]).catch((e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(`${msg} (a data folder written before the summary tables existed needs npm run preprocess again)`);
+  });
+  const col = (name: string) => tb.getChild(name);
+  const articles = ints(col('articles'));
+  const cube = new TopicCube({
+    length: tb.numRows,
+    step: strings(col('step')) as (i: number) => string,
+    bucket: days(col('bucket')),
+    country: strings(col('country')),
+    source_id: strings(col('source_id')),
+    source_name: strings(col('source_name')),
+    lang: strings(col('lang')),
+    topic_id: strings(col('topic_id')),
+    articles,
+    first_date: days(col('first_date')),
+    last_date: days(col('last_date'))
+  });
+  const options = cube.options(
+    rows<{ topic_id: string; label_en: string; color: string; core: boolean }>(defs),
+    rows<{ entity_id: string; label_en: string; kind: EntityKind; country: string | null }>(ents),
+    rows<{ entity_id: string; articles: number }>(ea).map((r) => ({ entity_id: r.entity_id, articles: Number(r.articles) }))
+  );
+  return { cube, options, manifest };
+}
