@@ -89,6 +89,8 @@ const cases: [string, BoundQuery][] = [
   ['latest', Q.buildLatestArticlesQuery(EMPTY_FILTERS, 5)],
   ['trend', Q.buildTopicTrendQuery(some, { granularity: 'month', measure: 'share', byCountry: true })],
   ['undated', Q.buildUndatedCountQuery(some)],
+  ['trend edges (cut weeks)', Q.buildTopicTrendEdgeQuery({ ...some, from: '2024-01-03', to: '2024-03-15' }, { granularity: 'week', byCountry: true })!],
+  ['trend edges (cut months)', Q.buildTopicTrendEdgeQuery({ ...EMPTY_FILTERS, from: '2024-01-10', to: '2024-02-20' }, { granularity: 'quarter', byCountry: false })!],
   ['stance trend', Q.buildStanceTrendQuery(EMPTY_FILTERS, { ...t, granularity: 'month', threshold: 0.4, byCountry: true })],
   ['evidence', Q.buildStanceEvidenceQuery(EMPTY_FILTERS, { ...t, threshold: 0, limit: 4, offset: 1 })],
   ['targets', Q.buildStanceTargetsQuery(EMPTY_FILTERS)],

@@ -55,17 +55,34 @@ export function trendHeight(rows: TrendInputRow[], split: TrendSplit): number {
   return panelsHeight(new Set(rows.map((r) => r.country ?? '')).size);
 }
 
+let lastAxis: { key: string; buckets: string[]; xLabels: string[] } | null = null;
+/** The bucket sequence and its labels; the last one is kept, as most filter changes keep the same x range. */
+function axisOf(first: string | undefined, last: string | undefined, g: Granularity): { buckets: string[]; xLabels: string[] } {
+  const key = `${first}|${last}|${g}`;
+  if (lastAxis?.key === key) return lastAxis;
+  // No cap below a century of weeks: a cut sequence would drop the newest (and densest) buckets.
+  const buckets = first && last ? bucketSequence(first, last, g, 20000) : [];
+  const xLabels = buckets.map((b) => bucketLabel(b, g).replace('Week of ', ''));
+  lastAxis = { key, buckets, xLabels };
+  return lastAxis;
+}
+
 /**
  * One line per topic over a dense bucket sequence. Buckets with articles but none on the topic count as 0; buckets
  * with no articles at all have no share (null → gap), so a quiet month never reads as "0% interest".
  */
 export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): EChartsOption {
   const g = o.granularity;
-  const dates = rows.map((r) => r.bucket.slice(0, 10)).sort();
-  const first = o.first ?? dates[0];
-  const last = o.last ?? dates[dates.length - 1];
-  // No cap below a century of weeks: a cut sequence would drop the newest (and densest) buckets.
-  const buckets = first && last ? bucketSequence(first, last, g, 20000) : [];
+  let lo: string | undefined;
+  let hi: string | undefined;
+  for (const r of rows) {
+    const d = r.bucket.slice(0, 10);
+    if (lo === undefined || d < lo) lo = d;
+    if (hi === undefined || d > hi) hi = d;
+  }
+  const first = o.first ?? lo;
+  const last = o.last ?? hi;
+  const { buckets, xLabels } = axisOf(first, last, g);
   const bIndex = new Map(buckets.map((b, i) => [b, i]));
   const split = o.split;
   const countries = sortCountries(rows.map((r) => (split === 'none' ? '' : (r.country ?? ''))));
@@ -146,7 +163,6 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   });
 
   const panels = multiples ? countries : [''];
-  const xLabels = buckets.map((b) => bucketLabel(b, g).replace('Week of ', ''));
   const valueFmt = (v: unknown) =>
     v === null || v === undefined || Number.isNaN(v) ? '–' : o.measure === 'share' ? formatPct(Number(v)) : String(Math.round(Number(v) * 10) / 10);
   const legendNames = split === 'overlay' ? series.map((s) => (s as { name: string }).name) : topicIds.map(topicLabel);

@@ -168,6 +168,21 @@ export class TopicCube {
     }
   }
 
+  readonly #names = new Map<Granularity, string[]>();
+  readonly #ends = new Map<string, Float64Array>();
+  /** Per bucket code: the ISO start of its bucket at `g` (computed once per time step). */
+  #bucketNames(g: Granularity): string[] {
+    let v = this.#names.get(g);
+    if (!v) this.#names.set(g, (v = this.bucketDays.map((d) => truncIso(d, g))));
+    return v;
+  }
+  /** Per bucket code: the first day after it, as a stored week or month. */
+  #bucketEnds(step: 'week' | 'month'): Float64Array {
+    let v = this.#ends.get(step);
+    if (!v) this.#ends.set(step, (v = Float64Array.from(this.bucketDays, (d) => storedEnd(d, step))));
+    return v;
+  }
+
   /** From plain rows (DuckDB answers: dates as 'YYYY-MM-DD'), for tests and Node. */
   static fromRows(rows: readonly Record<string, unknown>[]): TopicCube {
     const day = (v: unknown) => (v === null || v === undefined ? null : isoToDay(String(v).slice(0, 10)));
@@ -228,9 +243,11 @@ export class TopicCube {
       return k;
     };
     const bOut = new Int32Array(this.bucketDays.length);
+    const names = this.#bucketNames(g);
+    const ends = this.#bucketEnds(storedName);
     for (let b = 0; b < bOut.length; b++) {
       const d = this.bucketDays[b];
-      bOut[b] = d >= from && storedEnd(d, storedName) <= toNext ? outOf(truncIso(d, g)) : -1;
+      bOut[b] = d >= from && ends[b] <= toNext ? outOf(names[b]) : -1;
     }
     for (const e of edges) outOf(e.bucket.slice(0, 10));
     const nOut = outNames.length;

@@ -49,6 +49,27 @@ export interface TopicSeriesRow {
   color: string;
 }
 
+function addDays(iso: string, n: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+/** Start of the stored week (ISO, Monday) or month holding `iso`; with `up`, the next start unless `iso` is one. */
+function storedStart(iso: string, stored: 'week' | 'month', up: boolean): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  let start: string;
+  if (stored === 'week') {
+    d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+    start = d.toISOString().slice(0, 10);
+    return up && start !== iso ? addDays(start, 7) : start;
+  }
+  start = `${iso.slice(0, 7)}-01`;
+  if (!up || start === iso) return start;
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
 /** Whole stored buckets inside the date range: `start` + step ≤ to + 1 day and `start` ≥ from. */
 function insideRange(f: Filters, stored: Granularity, start: string): BoundQuery {
   const parts: string[] = [];
@@ -68,14 +89,18 @@ function insideRange(f: Filters, stored: Granularity, start: string): BoundQuery
  * The days of a stored week or month that the date range cuts, from article_counts: one part for the totals
  * (topic_id NULL), one split by topic bit. Columns: bucket (at `opts.granularity`), country, topic_id, articles.
  */
-function edgeParts(f: Filters, opts: Pick<TopicTrendOptions, 'granularity' | 'byCountry'>): BoundQuery[] {
+function edgeParts(
+  f: Filters,
+  opts: Pick<TopicTrendOptions, 'granularity' | 'byCountry'>,
+  extra: BoundQuery = { sql: 'TRUE', params: [] }
+): BoundQuery[] {
   if (!f.from && !f.to) return [];
   const stored: Granularity = opts.granularity === 'week' ? 'week' : 'month';
   const country = opts.byCountry ? 'c.country' : 'CAST(NULL AS VARCHAR)';
   const wc = factsWhere({ ...f, topics: [] });
   const inC = insideRange(f, stored, bucketExpr(stored, 'c.date'));
-  const edge = `c.date IS NOT NULL AND ${wc.sql} AND NOT (${inC.sql})`;
-  const edgeParams = [...wc.params, ...inC.params];
+  const edge = `c.date IS NOT NULL AND ${wc.sql} AND NOT (${inC.sql}) AND ${extra.sql}`;
+  const edgeParams = [...wc.params, ...inC.params, ...extra.params];
   return [
     {
       sql: `SELECT ${bucketExpr(opts.granularity, 'c.date')}, ${country}, CAST(NULL AS VARCHAR), c.articles
@@ -96,7 +121,20 @@ function edgeParts(f: Filters, opts: Pick<TopicTrendOptions, 'granularity' | 'by
  * picks the series). Null when the filters have no date range.
  */
 export function buildTopicTrendEdgeQuery(f: Filters, opts: Pick<TopicTrendOptions, 'granularity' | 'byCountry'>): BoundQuery | null {
-  const parts = edgeParts(f, opts);
+  // The same days as NOT (inside), said as plain date bounds DuckDB can check against each row group's min/max
+  // (article_counts is sorted by date): before the first whole stored bucket, or from the end of the last one.
+  const stored = opts.granularity === 'week' ? 'week' : 'month';
+  const bounds: string[] = [];
+  const params: unknown[] = [];
+  if (f.from) {
+    bounds.push('c.date < CAST(? AS DATE)');
+    params.push(storedStart(f.from, stored, true));
+  }
+  if (f.to) {
+    bounds.push('c.date >= CAST(? AS DATE)');
+    params.push(storedStart(addDays(f.to, 1), stored, false));
+  }
+  const parts = edgeParts(f, opts, { sql: `(${bounds.join(' OR ')})`, params });
   if (!parts.length) return null;
   return {
     sql: `WITH cells AS (${parts.map((p) => `SELECT * FROM (${p.sql}) p(bucket, country, topic_id, articles)`).join('\n        UNION ALL ')})

@@ -77,7 +77,11 @@ class AppState {
       this.options = options;
       this.status = 'ready';
       // Everything else (article lists, evidence, other pages) needs DuckDB: start it now, after the first chart's data.
-      void getDb().catch(() => {});
+      // article_counts too (the overview, and the days a date range cuts from a week or month on the trends page),
+      // so the first such query does not wait for it.
+      void getDb()
+        .then((db) => db.query({ sql: 'SELECT 1 FROM article_counts LIMIT 0', params: [] }))
+        .catch(() => {});
     } catch (e) {
       console.warn('dashboard data failed to load', e);
       this.error = e instanceof Error ? e.message : String(e);

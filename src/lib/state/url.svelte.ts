@@ -4,13 +4,25 @@
  */
 import { goto } from '$app/navigation';
 import { page } from '$app/state';
-import { filtersToParams, parseFilters, type Filters } from '$lib/filters';
+import { filtersEqual, filtersToParams, parseFilters, type Filters } from '$lib/filters';
 import { app } from './app.svelte';
 
 export const FILTER_KEYS = ['from', 'to', 'countries', 'sources', 'langs', 'topics'] as const;
 
+let last: { search: string; known: unknown; filters: Filters } | null = null;
+
+/**
+ * The shared filters of the current URL. The same object while they do not change (a time-step or measure click,
+ * or the same filters reached again), so `$derived`s built on them are not recomputed and charts not redrawn.
+ */
 export function currentFilters(): Filters {
-  return parseFilters(page.url.searchParams, app.known);
+  const search = page.url.search;
+  const known = app.known;
+  if (last && last.search === search && last.known === known) return last.filters;
+  const next = parseFilters(page.url.searchParams, known);
+  const filters = last && filtersEqual(last.filters, next) ? last.filters : next;
+  last = { search, known, filters };
+  return filters;
 }
 
 /** Navigates to the current path with the params changed by `edit`; `page` (pagination) resets unless kept. */
