@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFixtureDb } from '../helpers/node-db';
 import { EMPTY_FILTERS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
-import { TopicCube } from '$lib/queries/cube';
+import { DayCounts, TopicCube } from '$lib/queries/cube';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 let cube: TopicCube;
+let days: DayCounts;
 beforeAll(async () => {
   env = await openFixtureDb();
   cube = TopicCube.fromRows(await env.db.query({ sql: 'SELECT * FROM topic_buckets', params: [] }));
+  const ids = (await env.db.query<{ topic_id: string }>({ sql: 'SELECT topic_id FROM topic_defs', params: [] })).map((r) => r.topic_id);
+  days = DayCounts.fromRows(await env.db.query({ sql: 'SELECT * FROM article_counts', params: [] }), cube, ids);
 });
 afterAll(async () => env?.cleanup());
 const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
@@ -43,7 +46,11 @@ const FILTERS: Filters[] = [
 async function cubeTrend(f: Filters, o: { granularity: Q.Granularity; byCountry: boolean }) {
   const eq = TopicCube.cutsBuckets(f, o.granularity) ? Q.buildTopicTrendEdgeQuery(f, o) : null;
   const edges = eq ? await run<Q.TrendEdgeRow>(eq) : [];
-  return cube.trend(f, o, edges);
+  // The page computes the edges in JS from article_counts (DayCounts); they must be the SQL's, up to order.
+  const key = (r: Q.TrendEdgeRow) => `${r.bucket}|${r.country}|${r.topic_id}`;
+  const sort = (rows: Q.TrendEdgeRow[]) => rows.map((r) => ({ ...r, articles: Number(r.articles) })).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  expect(sort(days.edges(f, o)), `edges ${JSON.stringify(f)} ${o.granularity}`).toEqual(sort(edges));
+  return cube.trend(f, o, days.edges(f, o));
 }
 
 describe('topic cube = buildTopicTrendQuery', () => {

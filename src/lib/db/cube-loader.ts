@@ -8,7 +8,7 @@ import initParquet, { readParquet } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { tableFromIPC, type Table, type Vector } from 'apache-arrow';
 import { DERIVED_PARQUET_FILES, MANIFEST_FILE, PARQUET_FILES, SCHEMA_VERSION, type EntityKind, type Manifest } from '$lib/schema';
-import { TopicCube } from '$lib/queries/cube';
+import { DayCounts, TopicCube } from '$lib/queries/cube';
 
 async function fetchOk(url: URL): Promise<Response> {
   const res = await fetch(url);
@@ -90,10 +90,58 @@ function rows<T>(t: Table): T[] {
 }
 
 let parquetReady: Promise<unknown> | null = null;
-async function readTable(url: URL): Promise<Table> {
+async function readTable(url: URL, columns?: string[]): Promise<Table> {
   parquetReady ??= initParquet({ module_or_path: parquetWasm });
   const [bytes] = await Promise.all([fetchOk(url).then(async (r) => new Uint8Array(await r.arrayBuffer())), parquetReady]);
-  return tableFromIPC(readParquet(bytes).intoIPCStream());
+  return tableFromIPC(readParquet(bytes, columns ? { columns } : undefined).intoIPCStream());
+}
+
+function bigints(v: Vector | null): (i: number) => bigint | number {
+  if (!v) return () => 0;
+  const parts = v.data.map((d) => d.values as BigInt64Array | Int32Array);
+  const starts: number[] = [];
+  let base = 0;
+  for (const d of v.data) {
+    starts.push(base);
+    base += d.length;
+  }
+  // Rows are read in order: remember the chunk of the last row.
+  let k = 0;
+  return (i) => {
+    if (i < starts[k]) k = 0;
+    while (k + 1 < starts.length && i >= starts[k + 1]) k++;
+    return parts[k][i - starts[k]];
+  };
+}
+
+/**
+ * article_counts (~0.7 rows per article) as `DayCounts`, for the days a date range cuts from a week or month. Loaded
+ * on first need or when the page is idle, not at start-up: at 1M articles it is ~0.7M rows, ~0.5 s to decode.
+ */
+export async function loadDayCounts(dataUrl: URL, manifest: Manifest, cube: TopicCube, topicIds: readonly string[]): Promise<DayCounts> {
+  const files = (manifest.files ?? {}) as Record<string, string>;
+  const t = await readTable(new URL(files.article_counts ?? DERIVED_PARQUET_FILES.article_counts, dataUrl), [
+    'date',
+    'country',
+    'source_id',
+    'lang',
+    'topic_mask',
+    'articles'
+  ]);
+  const col = (name: string) => t.getChild(name);
+  return new DayCounts(
+    {
+      length: t.numRows,
+      date: days(col('date')),
+      country: strings(col('country')),
+      source_id: strings(col('source_id')),
+      lang: strings(col('lang')),
+      topic_mask: bigints(col('topic_mask')),
+      articles: ints(col('articles'))
+    },
+    cube,
+    topicIds
+  );
 }
 
 /** The cube and the filter options, from `dataUrl` (a folder URL ending in '/'). */

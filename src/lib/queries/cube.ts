@@ -399,3 +399,160 @@ export class TopicCube {
     return { countries, sources, langs, topics, entities: ents, extent };
   }
 }
+
+/** Column-wise article_counts (see schema.ts ArticleCountRow); dates as day numbers. */
+export interface DayCountColumns {
+  length: number;
+  date: (i: number) => number | null;
+  country: (i: number) => string | null;
+  source_id: (i: number) => string | null;
+  lang: (i: number) => string | null;
+  topic_mask: (i: number) => number | bigint;
+  articles: (i: number) => number;
+}
+
+const NO_DATE = 2147483647;
+
+/**
+ * article_counts as typed arrays, sorted by date (as the pipeline writes it), sharing the cube's value codes: the
+ * days a date range cuts from a stored week or month, i.e. what `buildTopicTrendEdgeQuery` answers, found by binary
+ * search and summed here, so no filter change on the trends page waits for DuckDB.
+ */
+export class DayCounts {
+  readonly n: number;
+  readonly date: Int32Array;
+  readonly country: Int32Array;
+  readonly source: Int32Array;
+  readonly lang: Int32Array;
+  readonly maskLo: Uint32Array;
+  readonly maskHi: Uint32Array;
+  readonly articles: Int32Array;
+
+  /** `topicIds`: topic_defs ids; bit i of a mask is the i-th in byte order (schema.ts MAX_MASK_TOPICS). */
+  constructor(
+    c: DayCountColumns,
+    private readonly cube: TopicCube,
+    topicIds: readonly string[]
+  ) {
+    const n = (this.n = c.length);
+    this.date = new Int32Array(n);
+    this.country = new Int32Array(n);
+    this.source = new Int32Array(n);
+    this.lang = new Int32Array(n);
+    this.maskLo = new Uint32Array(n);
+    this.maskHi = new Uint32Array(n);
+    this.articles = new Int32Array(n);
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      const d = c.date(i);
+      this.date[i] = d === null ? NO_DATE : d;
+      if (i > 0 && this.date[i] < this.date[i - 1]) sorted = false;
+      this.country[i] = cube.countries.code(c.country(i));
+      this.source[i] = cube.sources.code(c.source_id(i));
+      this.lang[i] = cube.langs.code(c.lang(i));
+      const m = c.topic_mask(i);
+      if (typeof m === 'bigint') {
+        this.maskLo[i] = Number(m & 0xffffffffn);
+        this.maskHi[i] = Number((m >> 32n) & 0xffffffffn);
+      } else {
+        this.maskLo[i] = m % 4294967296;
+        this.maskHi[i] = Math.floor(m / 4294967296);
+      }
+      this.articles[i] = c.articles(i);
+    }
+    if (!sorted) throw new Error('article_counts is not sorted by date');
+    this.#bitTopics = [...topicIds].sort(cmp);
+  }
+  readonly #bitTopics: string[];
+
+  static fromRows(rows: readonly Record<string, unknown>[], cube: TopicCube, topicIds: readonly string[]): DayCounts {
+    const day = (v: unknown) => (v === null || v === undefined ? null : isoToDay(String(v).slice(0, 10)));
+    const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+    // Sorted as the pipeline writes the file (date NULLS LAST); the order within a day does not matter.
+    const sorted = [...rows].sort((a, b) => (day(a.date) ?? NO_DATE) - (day(b.date) ?? NO_DATE));
+    return new DayCounts(
+      {
+        length: sorted.length,
+        date: (i) => day(sorted[i].date),
+        country: (i) => str(sorted[i].country),
+        source_id: (i) => str(sorted[i].source_id),
+        lang: (i) => str(sorted[i].lang),
+        topic_mask: (i) => sorted[i].topic_mask as number | bigint,
+        articles: (i) => Number(sorted[i].articles)
+      },
+      cube,
+      topicIds
+    );
+  }
+
+  /** First row with date ≥ day. */
+  #lowerBound(day: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.date[mid] < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The rows of `buildTopicTrendEdgeQuery(f, o)` (any order; summed per bucket × country × topic). */
+  edges(f: Filters, o: TrendCubeOptions): TrendEdgeRow[] {
+    if (!f.from && !f.to) return [];
+    const step = o.granularity === 'week' ? 'week' : 'month';
+    const from = f.from ? isoToDay(f.from) : null;
+    const toNext = f.to ? isoToDay(f.to) + 1 : null;
+    // [from, first whole bucket) and [end of the last whole bucket, to]: the cut days.
+    const windows: [number, number][] = [];
+    const first = from === null ? null : nextStart(from, step);
+    if (from !== null) windows.push([from, toNext === null ? first! : Math.min(first!, toNext)]);
+    if (toNext !== null) {
+      const lastEnd = storedStartOf(toNext, step);
+      const lo = Math.max(lastEnd, from ?? -Infinity, first ?? -Infinity);
+      windows.push([lo, toNext]);
+    }
+    const cMask = this.cube.countries.mask(f.countries);
+    const sMask = this.cube.sources.mask(f.sources);
+    const lMask = this.cube.langs.mask(f.langs);
+    const cells = new Map<string, TrendEdgeRow>();
+    const add = (bucket: string, country: string | null, topic_id: string | null, n: number) => {
+      const k = `${bucket}|${country}|${topic_id}`;
+      const e = cells.get(k);
+      if (e) e.articles += n;
+      else cells.set(k, { bucket, country, topic_id, articles: n });
+    };
+    const names = new Map<number, string>();
+    const nBits = this.#bitTopics.length;
+    for (const [a, b] of windows) {
+      if (!(a < b)) continue;
+      for (let i = this.#lowerBound(a); i < this.n && this.date[i] < b; i++) {
+        if (!cMask[this.country[i]] || !sMask[this.source[i]] || !lMask[this.lang[i]]) continue;
+        const d = this.date[i];
+        let bucket = names.get(d);
+        if (bucket === undefined) names.set(d, (bucket = truncIso(storedStartOf(d, step), o.granularity)));
+        const country = o.byCountry ? this.cube.countries.values[this.country[i]] : null;
+        const n = this.articles[i];
+        add(bucket, country, null, n);
+        const lo = this.maskLo[i];
+        const hi = this.maskHi[i];
+        for (let t = 0; t < nBits; t++) {
+          if (t < 32 ? (lo >>> t) & 1 : (hi >>> (t - 32)) & 1) add(bucket, country, this.#bitTopics[t], n);
+        }
+      }
+    }
+    return [...cells.values()];
+  }
+}
+
+/** Start of the stored week (Monday) or month holding `day`. */
+function storedStartOf(day: number, step: 'week' | 'month'): number {
+  if (step === 'week') return day - ((((day - 4) % 7) + 7) % 7);
+  const d = new Date(day * DAY_MS);
+  return Math.round(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / DAY_MS);
+}
+/** `day` if it starts a stored bucket, else the next start. */
+function nextStart(day: number, step: 'week' | 'month'): number {
+  const s = storedStartOf(day, step);
+  return s === day ? s : storedEnd(s, step);
+}

@@ -6,7 +6,8 @@
  */
 import { dataUrl, getDb } from '$lib/db/client';
 import type { KnownValues } from '$lib/filters';
-import type { TopicCube } from '$lib/queries/cube';
+import type { DayCounts, TopicCube } from '$lib/queries/cube';
+import type { Manifest } from '$lib/schema';
 import {
   type CountryOptionRow,
   type DateExtentRow,
@@ -32,6 +33,19 @@ class AppState {
   /** topic_buckets as typed arrays (see queries/cube.ts); set with `options`. Never proxied: it is read-only. */
   cube: TopicCube | null = $state.raw(null);
   #started: Promise<void> | null = null;
+  #manifest: Manifest | null = null;
+  #days: Promise<DayCounts> | null = null;
+
+  /** article_counts as typed arrays (queries/cube.ts DayCounts), loaded once on first call. */
+  dayCounts(): Promise<DayCounts> {
+    this.#days ??= (async () => {
+      if (!this.cube || !this.#manifest || !this.options) throw new Error('the topic cube is not loaded');
+      const { loadDayCounts } = await import('$lib/db/cube-loader');
+      return loadDayCounts(dataUrl(), this.#manifest, this.cube, this.options.topics.map((t) => t.topic_id));
+    })();
+    this.#days.catch(() => (this.#days = null));
+    return this.#days;
+  }
 
   known: KnownValues | undefined = $derived(
     this.options
@@ -72,16 +86,13 @@ class AppState {
   async #load(): Promise<void> {
     try {
       const { loadCube } = await import('$lib/db/cube-loader');
-      const { cube, options } = await loadCube(dataUrl());
+      const { cube, options, manifest } = await loadCube(dataUrl());
+      this.#manifest = manifest;
       this.cube = cube;
       this.options = options;
       this.status = 'ready';
       // Everything else (article lists, evidence, other pages) needs DuckDB: start it now, after the first chart's data.
-      // article_counts too (the overview, and the days a date range cuts from a week or month on the trends page),
-      // so the first such query does not wait for it.
-      void getDb()
-        .then((db) => db.query({ sql: 'SELECT 1 FROM article_counts LIMIT 0', params: [] }))
-        .catch(() => {});
+      void getDb().catch(() => {});
     } catch (e) {
       console.warn('dashboard data failed to load', e);
       this.error = e instanceof Error ? e.message : String(e);

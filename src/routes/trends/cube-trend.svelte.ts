@@ -1,14 +1,13 @@
 /**
  * The trends page's rows, from the in-memory topic cube (queries/cube.ts): a filter change is a scan of typed arrays
- * (a few ms at 1M articles), answered synchronously, with no DuckDB round trip. Only a date range that cuts a stored
- * week or month needs DuckDB, for the cut days (`buildTopicTrendEdgeQuery`, article_counts); those answers are
- * remembered by query, so going back to a range already seen is synchronous too. Same rows, in the same order, as
- * `buildTopicTrendQuery` (tests/queries/cube.test.ts).
+ * (a few ms at 1M articles), answered synchronously, with no DuckDB round trip. A date range that cuts a stored week
+ * or month also needs the cut days (what `buildTopicTrendEdgeQuery` answers), from article_counts held as typed arrays
+ * (`DayCounts`, loaded on first need or when idle): after that load every change is synchronous. Same rows, in the
+ * same order, as `buildTopicTrendQuery` (tests/queries/cube.test.ts).
  */
-import { getDb } from '$lib/db/client';
 import type { Filters } from '$lib/filters';
-import { buildTopicTrendEdgeQuery, type Granularity, type TopicTrendHitRow } from '$lib/queries';
-import { TopicCube, type TrendEdgeRow } from '$lib/queries/cube';
+import type { Granularity, TopicTrendHitRow } from '$lib/queries';
+import { TopicCube, type DayCounts } from '$lib/queries/cube';
 
 export interface TrendOf {
   granularity: Granularity;
@@ -25,8 +24,11 @@ export class CubeTrend {
   done = $state(false);
   #seq = 0;
   #key = '';
-  readonly #edges = new Map<string, TrendEdgeRow[]>();
-  constructor(private readonly max = 64) {}
+  /** `days`: the loaded DayCounts, if any (synchronous); `loadDays` loads them. */
+  constructor(
+    private readonly loadDays: () => Promise<DayCounts>,
+    private readonly days?: () => DayCounts | null
+  ) {}
 
   #set(rows: TopicTrendHitRow[], of: TrendOf): void {
     this.rows = rows;
@@ -43,25 +45,21 @@ export class CubeTrend {
     this.#key = key;
     const seq = ++this.#seq;
     const opts = { granularity: of.granularity, byCountry: of.byCountry };
-    const eq = TopicCube.cutsBuckets(f, of.granularity) ? buildTopicTrendEdgeQuery(f, opts) : null;
-    if (!eq) {
+    if (!TopicCube.cutsBuckets(f, of.granularity)) {
       this.#set(cube.trend(f, opts), of);
       return;
     }
-    const ekey = JSON.stringify([eq.sql, eq.params]);
-    const cached = this.#edges.get(ekey);
-    if (cached) {
-      this.#set(cube.trend(f, opts, cached), of);
+    const ready = this.days?.();
+    if (ready) {
+      this.#set(cube.trend(f, opts, ready.edges(f, opts)), of);
       return;
     }
     this.loading = true;
     this.error = null;
     try {
-      const edges = await (await getDb()).query<TrendEdgeRow>(eq);
-      if (this.#edges.size >= this.max) this.#edges.delete(this.#edges.keys().next().value!);
-      this.#edges.set(ekey, edges);
+      const days = await this.loadDays();
       if (seq !== this.#seq) return;
-      this.#set(cube.trend(f, opts, edges), of);
+      this.#set(cube.trend(f, opts, days.edges(f, opts)), of);
     } catch (e) {
       if (seq !== this.#seq) return;
       this.#key = '';
@@ -74,8 +72,22 @@ export class CubeTrend {
   }
 }
 
-export function useCubeTrend(build: () => { cube: TopicCube | null; filters: Filters; of: TrendOf }): CubeTrend {
-  const s = new CubeTrend();
+export function useCubeTrend(
+  build: () => { cube: TopicCube | null; filters: Filters; of: TrendOf },
+  loadDays: () => Promise<DayCounts>
+): CubeTrend {
+  let loaded: DayCounts | null = null;
+  const load = () => loadDays().then((d) => (loaded = d));
+  const s = new CubeTrend(load, () => loaded);
+  // Load the cut days when the page is idle after its first chart, so the first cut range is not kept waiting.
+  $effect(() => {
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+    const start = () => void load().catch(() => {});
+    const id = idle ? idle(start, { timeout: 2000 }) : setTimeout(start, 500);
+    return () => {
+      if (!idle) clearTimeout(id);
+    };
+  });
   $effect(() => {
     const { cube, filters, of } = build();
     void s.run(cube, filters, of);
