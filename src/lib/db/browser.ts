@@ -6,8 +6,9 @@
  * into an Arrow IPC stream and inserted as a table. Everything (wasm, workers, data) is served by this site.
  *
  * What is loaded when (the design for 1M articles / 10M mentions, see README "Output layout"):
- *   - at start-up only the small tables: topic_buckets (weekly/monthly topic counts: the trends chart and the filter
- *     options), topic_defs, entities, entity_articles; the first chart needs nothing else. article_counts (one row
+ *   - at start-up only the small tables: topic_buckets (weekly/monthly topic counts), topic_defs, entities,
+ *     entity_articles. The first chart and the filter options do not wait for this Db at all: they are computed in JS
+ *     from the same files (cube-loader.ts, queries/cube.ts), and this Db is opened right after, in the background. article_counts (one row
  *     per day × country × source × lang × topic set, ~0.7 rows per article) loads on the first overview query or
  *     date range that cuts a week or month.
  *   - every other table on the first query that reads it (`FROM`/`JOIN` in its SQL); `articles` without `text`.
