@@ -58,7 +58,7 @@ const ROW_GROUP_ROWS: Record<TableName, number> = {
 const ARTICLE_ROW_GROUP_ROWS = 4096;
 
 /** Rows are staged in a disk-backed DuckDB database with this memory limit: big runs spill, RSS stays flat. */
-const STAGING_MEMORY = process.env.EM_STAGING_MEMORY ?? '400MB';
+const STAGING_MEMORY = process.env.EM_STAGING_MEMORY ?? '320MB';
 const STAGING_THREADS = process.env.EM_STAGING_THREADS ?? '2';
 
 /** Tables written by the workers as newline-delimited JSON (worker.ts RowSink), ingested here in bulk. */
