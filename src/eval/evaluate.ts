@@ -13,7 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import natural from 'natural';
+// Only natural's distance module: its index loads every classifier, stemmer and corpus (~0.7 s per worker thread).
+import { JaroWinklerDistance } from 'natural/lib/natural/distance/index.js';
 import type { StanceRow } from '../lib/schema';
 import { readInput, type RawArticle } from '../pipeline/input';
 import type { Lexicons } from '../pipeline/load-lexicons';
@@ -113,7 +114,7 @@ function actorFound(name: string, found: Set<string>): boolean {
   const k = nameKey(name);
   for (const f of found) {
     const fk = nameKey(f);
-    if (fk === k || fk.includes(k) || k.includes(fk) || natural.JaroWinklerDistance(fk, k, {}) >= 0.92) return true;
+    if (fk === k || fk.includes(k) || k.includes(fk) || JaroWinklerDistance(fk, k, {}) >= 0.92) return true;
   }
   return false;
 }
