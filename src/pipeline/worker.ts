@@ -55,7 +55,16 @@ export class RowSink {
     for (const t of [...STAGED, 'articles_idx'] as const) this.fds.set(t, openSync(stagedFile(dir, t, index), 'w'));
   }
 
+  busyMs = 0;
   processBatch(seq: number, ordBase: number, batch: RawArticle[]): ArticleMeta[] {
+    const t0 = performance.now();
+    try {
+      return this.processBatchInner(seq, ordBase, batch);
+    } finally {
+      this.busyMs += performance.now() - t0;
+    }
+  }
+  private processBatchInner(seq: number, ordBase: number, batch: RawArticle[]): ArticleMeta[] {
     const out: Record<StagedName, string[]> = { articles: [], mentions: [], topics: [], stances: [], term_cands: [] };
     const idx: string[] = [];
     const keys: (string[] | null)[] = [];
@@ -125,18 +134,26 @@ export class RowSink {
 // Only inside a pipeline worker (test runners run their own worker threads with a parentPort too).
 if (parentPort && (workerData as { role?: string } | null)?.role === 'em-pipeline-worker') {
   const { stageDir, index } = workerData as { stageDir: string; index: number };
+  const tBoot = performance.now();
   const sink = new RowSink(stageDir, index, loadLexicons());
+  const tLex = performance.now();
+  let tFirst = 0;
+  let handler = 0;
   const port = parentPort;
   port.on('message', (m: WorkerRequest) => {
+    const th = performance.now();
+    tFirst ||= th;
     try {
       if (m.kind === 'batch') port.postMessage({ kind: 'batch', seq: m.seq, metas: sink.processBatch(m.seq, m.ordBase, m.batch) } satisfies WorkerResponse);
       else if (m.kind === 'verdict') sink.verdict(m.seq, m.dups);
       else {
+        if (process.env.EM_TIMING) console.error(`[timing] worker ${index}: boot ${Math.round(tBoot)} lexicons ${Math.round(tLex - tBoot)} first msg ${Math.round(tFirst)} handlers ${Math.round(handler)} processBatch ${Math.round(sink.busyMs)} ms, alive ${Math.round(performance.now())} ms`);
         sink.finish();
         port.postMessage({ kind: 'finished' } satisfies WorkerResponse);
       }
     } catch (e) {
       port.postMessage({ kind: 'error', message: (e as Error).message } satisfies WorkerResponse);
     }
+    handler += performance.now() - th;
   });
 }
