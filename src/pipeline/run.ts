@@ -176,7 +176,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
     if (nWorkers > 1) {
       const source = opts.workerSource ?? (process.env.EM_WORKER_SOURCE === 'typescript' ? 'typescript' : 'bundle');
       const bundle = source === 'bundle' ? await bundleWorker(w.stageDir) : { file: null, reason: 'asked for' };
-      if (!bundle.file && process.env.EM_TIMING) console.error(`[timing] workers run the TypeScript source: ${bundle.reason}`);
+      if (bundle.file === null && process.env.EM_TIMING) console.error(`[timing] workers run the TypeScript source: ${bundle.reason}`);
       if (process.env.EM_TIMING) console.error(`[timing] workers start at ${Math.round(performance.now())} ms (${bundle.file ? 'bundle' : 'tsx'})`);
       pool = new Pool(nWorkers, w.stageDir, bundle.file);
     }
