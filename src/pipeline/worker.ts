@@ -46,7 +46,9 @@ export class RowSink {
   private readonly fds = new Map<string, number>();
   private articleBytes = 0;
   private readonly pending = new Map<number, (string[] | null)[]>();
-  private readonly df = new Map<string, number>();
+  /** Document frequency: key → slot in dfCount (one Map lookup per known key instead of a get and a set). */
+  private readonly dfSlot = new Map<string, number>();
+  private dfCount = new Int32Array(1 << 16);
   constructor(
     private readonly dir: string,
     private readonly index: number,
@@ -102,10 +104,24 @@ export class RowSink {
     this.pending.delete(seq);
     if (!keys) return;
     const skip = new Set(dups);
-    keys.forEach((ks, i) => {
-      if (!ks || skip.has(i)) return;
-      for (const k of ks) this.df.set(k, (this.df.get(k) ?? 0) + 1);
-    });
+    const slots = this.dfSlot;
+    for (let i = 0; i < keys.length; i++) {
+      const ks = keys[i];
+      if (!ks || skip.has(i)) continue;
+      for (let j = 0; j < ks.length; j++) {
+        let slot = slots.get(ks[j]);
+        if (slot === undefined) {
+          slot = slots.size;
+          slots.set(ks[j], slot);
+          if (slot === this.dfCount.length) {
+            const grown = new Int32Array(this.dfCount.length * 2);
+            grown.set(this.dfCount);
+            this.dfCount = grown;
+          }
+        }
+        this.dfCount[slot]++;
+      }
+    }
   }
 
   /** Closes the files and writes this sink's document frequencies (key, df) as CSV. */
@@ -116,8 +132,8 @@ export class RowSink {
     try {
       let buf: string[] = [];
       // Keys are runs of letters and marks (no comma, quote or newline): plain CSV is safe.
-      for (const [k, v] of this.df) {
-        buf.push(`${k},${v}\n`);
+      for (const [k, slot] of this.dfSlot) {
+        buf.push(`${k},${this.dfCount[slot]}\n`);
         if (buf.length >= 50_000) {
           writeSync(fd, buf.join(''));
           buf = [];
@@ -127,7 +143,8 @@ export class RowSink {
     } finally {
       closeSync(fd);
     }
-    this.df.clear();
+    this.dfSlot.clear();
+    this.dfCount = new Int32Array(0);
   }
 }
 
