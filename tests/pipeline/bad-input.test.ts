@@ -122,6 +122,33 @@ describe('streamed JSONL (large files)', () => {
     expect(summary).toEqual(['s1@1', 's2@3', 'undecodable@4', 's3@5']);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('gives the whole-file result over several 4 MiB chunks (BOM, CRLF, blank lines, a bad line in a later chunk)', async () => {
+    const { readInput } = await import('../../src/pipeline/input');
+    const dir = mkdtempSync(join(tmpdir(), 'em-stream-'));
+    const long = 'متن بلند '.repeat(300);
+    const parts: Buffer[] = [Buffer.from('\ufeff')];
+    for (let i = 0; i < 3000; i++) {
+      parts.push(Buffer.from(`${JSON.stringify({ id: `r${i}`, text: `${i} ${long}` })}${i % 7 === 0 ? '\r\n\n' : '\n'}`));
+      if (i === 2500) parts.push(Buffer.from([0x7b, 0xff, 0x7d, 0x0a]));
+      if (i === 2600) parts.push(Buffer.from('{not json}\n'));
+    }
+    const bytes = Buffer.concat(parts);
+    expect(bytes.length).toBeGreaterThan(8 * 1024 * 1024);
+    writeFileSync(join(dir, 'big.jsonl'), bytes);
+    const show = (x: ReturnType<typeof readInput> extends Iterable<infer T> ? T : never) =>
+      x.kind === 'article' ? `${x.article.input_id}@${x.article.input_line}:${x.article.text.length}` : `${x.reject.reason}@${x.reject.input_line}`;
+    const streamed = [...readInput(join(dir, 'big.jsonl'), { streamJsonlBytes: 0 })].map(show);
+    expect(streamed.filter((s) => !s.startsWith('r'))).toEqual(['undecodable@2860', 'malformed@2975']);
+    // The whole-file path rejects a file that is not UTF-8 as a whole: compare on the file without its bad line.
+    const clean = Buffer.concat(parts.filter((p) => !(p.length === 4 && p[1] === 0xff)));
+    writeFileSync(join(dir, 'clean.jsonl'), clean);
+    const whole = [...readInput(join(dir, 'clean.jsonl'), { streamJsonlBytes: Infinity })].map(show);
+    const streamedClean = [...readInput(join(dir, 'clean.jsonl'), { streamJsonlBytes: 0 })].map(show);
+    expect(streamedClean).toEqual(whole);
+    expect(whole.length).toBe(3001);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe('metadata.csv sidecar', () => {
