@@ -4,6 +4,7 @@
  * meant for: the one nearest the cursor (within `maxPx`) among the visible line series, in the click's own grid.
  */
 import type { EChartsOption } from 'echarts';
+import { pointCount, pointValue } from './empty';
 
 interface Finder {
   seriesIndex: number;
@@ -23,12 +24,6 @@ export interface NearestPoint {
   value: number;
 }
 
-function yOf(item: unknown): number | null {
-  const v = item && typeof item === 'object' && !Array.isArray(item) ? (item as { value?: unknown }).value : item;
-  const y = Array.isArray(v) ? v[v.length - 1] : v;
-  return typeof y === 'number' && Number.isFinite(y) ? y : null;
-}
-
 /**
  * The line point nearest to pixel (x, y), or null when the click is outside every line series' grid or farther than
  * `maxPx` from any point. `hidden` names series switched off in the legend (they are not drawn, so not clickable).
@@ -45,12 +40,13 @@ export function nearestLinePoint(
     type?: string;
     id?: string;
     name?: string;
-    data?: unknown[];
+    data?: ArrayLike<unknown>;
   }[];
   let best: NearestPoint | null = null;
   let bestD = maxPx * maxPx;
   series.forEach((s, si) => {
-    if (s.type !== 'line' || !s.data?.length || (s.name && hidden.has(s.name))) return;
+    const n = pointCount(s);
+    if (s.type !== 'line' || !n || (s.name && hidden.has(s.name))) return;
     const finder = { seriesIndex: si };
     let inside = false;
     try {
@@ -63,15 +59,15 @@ export function nearestLinePoint(
     const xi = Math.round(Array.isArray(at) ? at[0] : at);
     if (!Number.isFinite(xi)) return;
     for (let i = xi - 2; i <= xi + 2; i++) {
-      if (i < 0 || i >= s.data.length) continue;
-      const v = yOf(s.data[i]);
-      if (v === null) continue;
+      if (i < 0 || i >= n) continue;
+      const v = pointValue(s, i);
+      if (v === null || !Number.isFinite(v)) continue;
       const p = chart.convertToPixel(finder, [i, v]);
       if (!Array.isArray(p)) continue;
       const d = (p[0] - x) ** 2 + (p[1] - y) ** 2;
       if (d <= bestD) {
         bestD = d;
-        best = { seriesIndex: si, seriesId: s.id, seriesName: s.name, dataIndex: i, data: s.data[i], value: v };
+        best = { seriesIndex: si, seriesId: s.id, seriesName: s.name, dataIndex: i, data: ArrayBuffer.isView(s.data) ? v : s.data![i], value: v };
       }
     }
   });

@@ -115,6 +115,8 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   const minTotal = o.minTotal ?? 5;
   const bucketEndAt = (i: number) => (i + 1 < nb ? buckets[i + 1] : addBuckets(buckets[i], g, 1));
   const series: NonNullable<EChartsOption['series']> & unknown[] = [];
+  /** Dots for the values of long series that stand alone (no neighbour, so no segment), drawn after every line. */
+  const lonePoints: Record<string, unknown>[] = [];
   countries.forEach((c, ci) => {
     const tot = totals[ci];
     topicIds.forEach((t, ti) => {
@@ -128,14 +130,41 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
         if (c) drill.country = c;
         return drill;
       };
-      // Short series: one item object per point, with its drill-down and counts. Long ones: plain numbers (an
-      // object per point for 10 lines × 6,000 weeks cost more than drawing them), the drill-down computed on
-      // click from `drillAt` (drill.ts seriesDrill), and a symbol only on a value with no neighbour.
-      const data = long
-        ? vals.map((v, i) =>
-            v !== null && (vals[i - 1] ?? null) === null && (vals[i + 1] ?? null) === null ? { value: v, symbol: 'circle' } : v
-          )
-        : vals.map((v, i) => ({ value: v, drill: drillAt(i), n: cnt[i], total: tot[i] }));
+      // Short series: one item object per point, with its drill-down and counts. Long ones: one typed array of
+      // [x, y] pairs (NaN = no value), which ECharts takes without parsing (and cloning) an item per point: at 10
+      // lines × 6,000 weeks that halves setOption. The drill-down is computed on click from `drillAt` (drill.ts
+      // seriesDrill), the point from the click position (Chart.svelte, nearestLinePoint).
+      let data: unknown;
+      if (long) {
+        const xy = new Float64Array(2 * nb);
+        let lone: number[] | null = null;
+        for (let i = 0; i < nb; i++) {
+          const v = vals[i];
+          xy[2 * i] = i;
+          xy[2 * i + 1] = v === null ? NaN : v;
+          // A value with no neighbour has no segment: it gets a dot of its own (below), or it would be invisible.
+          if (v !== null && (vals[i - 1] ?? null) === null && (vals[i + 1] ?? null) === null) (lone ??= []).push(i, v);
+        }
+        data = xy;
+        if (lone) {
+          lonePoints.push({
+            type: 'scatter',
+            id: `lone|${t}|${c}`,
+            // Same name as its line: the legend shows and hides both together.
+            name,
+            decoration: true,
+            xAxisIndex: multiples ? ci : 0,
+            yAxisIndex: multiples ? ci : 0,
+            color: topicColor(t),
+            symbol: 'circle',
+            symbolSize: 5,
+            // Clicks go through to the line's nearest point; the line's own tooltip entry already names the value.
+            silent: true,
+            tooltip: { show: false },
+            data: Float64Array.from(lone)
+          });
+        }
+      } else data = vals.map((v, i) => ({ value: v, drill: drillAt(i), n: cnt[i], total: tot[i] }));
       series.push({
         type: 'line',
         id: `${t}|${c}`,
@@ -143,12 +172,12 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
         xAxisIndex: multiples ? ci : 0,
         yAxisIndex: multiples ? ci : 0,
         // Short series: a symbol on every point. Long ones draw the line alone, which is what made a redraw cost
-        // ~400 ms, and keep a symbol only where a value stands alone (between gaps it has no segment and would be
-        // invisible). Clicks still reach every point: Chart.svelte opens the nearest one (nearestLinePoint).
-        showSymbol: true,
+        // ~400 ms, with a dot only where a value stands alone (lonePoints). Clicks still reach every point:
+        // Chart.svelte opens the nearest one (nearestLinePoint).
+        showSymbol: !long,
         showAllSymbol: true,
         symbol: long ? 'none' : 'circle',
-        symbolSize: long ? 5 : 6,
+        symbolSize: 6,
         connectNulls: false,
         color: topicColor(t),
         lineStyle: {
@@ -161,11 +190,13 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
       } as never);
     });
   });
+  const lines = series.length;
+  series.push(...(lonePoints as never[]));
 
   const panels = multiples ? countries : [''];
   const valueFmt = (v: unknown) =>
     v === null || v === undefined || Number.isNaN(v) ? '–' : o.measure === 'share' ? formatPct(Number(v)) : String(Math.round(Number(v) * 10) / 10);
-  const legendNames = split === 'overlay' ? series.map((s) => (s as { name: string }).name) : topicIds.map(topicLabel);
+  const legendNames = split === 'overlay' ? series.slice(0, lines).map((s) => (s as { name: string }).name) : topicIds.map(topicLabel);
 
   // Articles per bucket over all panels: where the data actually is, for the initial zoom window.
   const weights = buckets.map((_, i) => totals.reduce((s, tot) => s + tot[i], 0));
