@@ -150,25 +150,32 @@ for (const ds of DATASETS) {
 
     it('a weekly trend (a line without symbols) still opens the articles of the point nearest the click', async () => {
       await open('trends/?gran=week&measure=count');
-      // Long series are plain numbers drawn without symbols; pick the busiest visible week of the first series with
-      // articles and click a few pixels off it: the nearest point is the one opened.
+      // Long series are [x, y] pairs in one typed array, drawn without symbols; pick the busiest visible week of the
+      // first series with articles and click a few pixels off it: the nearest point is the one opened.
       const t = await w.page.$eval('[data-chart-id="topic-trend"] .chart-canvas', (el) => {
+        type Series = { id: string; type: string; data: ArrayLike<unknown>; drillAt?: unknown };
         type Chart = {
-          getOption(): { series: { id: string; data: unknown[]; drillAt?: unknown }[]; dataZoom?: { startValue?: number; endValue?: number }[] };
+          getOption(): { series: Series[]; dataZoom?: { startValue?: number; endValue?: number }[] };
           convertToPixel(f: object, v: unknown): number[];
         };
         const chart = (el as unknown as { __chart: Chart }).__chart;
         const opt = chart.getOption();
         const lo = opt.dataZoom?.[0]?.startValue ?? 0;
         const hi = opt.dataZoom?.[0]?.endValue ?? Infinity;
-        const val = (d: unknown) => (d && typeof d === 'object' ? (d as { value: number | null }).value : (d as number | null));
+        const typed = (s: Series) => ArrayBuffer.isView(s.data);
+        const values = (s: Series): (number | null)[] => {
+          const d = s.data as ArrayLike<number> & unknown[];
+          if (typed(s)) return Array.from({ length: d.length / 2 }, (_, i) => (Number.isNaN(d[2 * i + 1]) ? null : d[2 * i + 1]));
+          return d.map((x) => (x && typeof x === 'object' ? (x as { value: number | null }).value : (x as number | null)));
+        };
+        // Only the lines: the dots on lone values (scatter series) repeat their line's values.
+        const lines = opt.series.map((s, si) => ({ s, si, vals: values(s) })).filter((x) => x.s.type === 'line');
         // Points of two series drawn on top of each other would make the click ambiguous.
         const seen = new Map<string, number>();
-        opt.series.forEach((s) => s.data.forEach((d, di) => seen.set(`${di}|${val(d)}`, (seen.get(`${di}|${val(d)}`) ?? 0) + 1)));
+        lines.forEach(({ vals }) => vals.forEach((v, di) => seen.set(`${di}|${v}`, (seen.get(`${di}|${v}`) ?? 0) + 1)));
         let best: { si: number; di: number; v: number } | null = null;
-        opt.series.forEach((s, si) =>
-          s.data.forEach((d, di) => {
-            const v = val(d);
+        lines.forEach(({ si, vals }) =>
+          vals.forEach((v, di) => {
             if (v === null || v <= 0 || di < lo || di > hi || (seen.get(`${di}|${v}`) ?? 0) > 1) return;
             if (!best || v > best.v) best = { si, di, v };
           })
@@ -178,12 +185,13 @@ for (const ds of DATASETS) {
         el.scrollIntoView({ block: 'center' });
         const [x, y] = chart.convertToPixel({ seriesIndex: b.si }, [b.di, b.v]);
         const r = el.getBoundingClientRect();
-        return { x: r.left + x, y: r.top + y + 2, topic: opt.series[b.si].id.split('|')[0], plain: typeof opt.series[b.si].data[b.di] === 'number', len: opt.series[b.si].data.length, n: b.v };
+        const s = opt.series[b.si];
+        return { x: r.left + x, y: r.top + y + 2, topic: s.id.split('|')[0], typed: typed(s), len: values(s).length, n: b.v };
       });
       // The seeds' handful of weeks has no point that is not also another topic's (nothing unambiguous to click).
       if (!t) return;
-      // Only long series (the corpus fixture's weeks) are plain numbers; the seeds' few weeks keep their symbols.
-      expect(t.plain).toBe(t.len > LONG_SERIES);
+      // Only long series (the corpus fixture's weeks) are typed pairs; the seeds' few weeks keep an item per point.
+      expect(t.typed).toBe(t.len > LONG_SERIES);
       const { url, count } = await clickThrough(w.page, { x: t.x, y: t.y, item: { value: t.n, drill: {} } });
       expect(url.searchParams.get('topic')).toBe(t.topic);
       const start = url.searchParams.get('start')!;
