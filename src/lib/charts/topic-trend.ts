@@ -55,16 +55,68 @@ export function trendHeight(rows: TrendInputRow[], split: TrendSplit): number {
   return panelsHeight(new Set(rows.map((r) => r.country ?? '')).size);
 }
 
-let lastAxis: { key: string; buckets: string[]; xLabels: string[] } | null = null;
-/** The bucket sequence and its labels; the last one is kept, as most filter changes keep the same x range. */
-function axisOf(first: string | undefined, last: string | undefined, g: Granularity): { buckets: string[]; xLabels: string[] } {
-  const key = `${first}|${last}|${g}`;
-  if (lastAxis?.key === key) return lastAxis;
-  // No cap below a century of weeks: a cut sequence would drop the newest (and densest) buckets.
-  const buckets = first && last ? bucketSequence(first, last, g, 20000) : [];
+/** Most buckets a chart draws: a century of weeks. A cut sequence would drop the newest (and densest) buckets. */
+const MAX_BUCKETS = 20000;
+
+interface Axis {
+  buckets: string[];
+  xLabels: string[];
+  /** Position of a bucket start in `buckets`. */
+  indexOf(bucket: string): number | undefined;
+}
+
+/**
+ * Per time step, the widest bucket sequence drawn so far, with its labels and positions: a filter change mostly draws
+ * the same or a narrower range, which is then a slice of it instead of thousands of date steps and labels again.
+ */
+const spans = new Map<Granularity, { buckets: string[]; xLabels: string[]; index: Map<string, number> }>();
+let lastAxis: { key: string; axis: Axis } | null = null;
+
+function fullAxis(first: string, last: string, g: Granularity): Axis {
+  const buckets = bucketSequence(first, last, g, MAX_BUCKETS);
   const xLabels = buckets.map((b) => bucketLabel(b, g).replace('Week of ', ''));
-  lastAxis = { key, buckets, xLabels };
-  return lastAxis;
+  const index = new Map(buckets.map((b, i) => [b, i]));
+  return { buckets, xLabels, indexOf: (b) => index.get(b) };
+}
+
+/** The bucket sequence from `first` to `last` and its labels (the same as bucketSequence / bucketLabel). */
+function axisOf(first: string | undefined, last: string | undefined, g: Granularity): Axis {
+  const key = `${first}|${last}|${g}`;
+  if (lastAxis?.key === key) return lastAxis.axis;
+  let axis: Axis;
+  if (!first || !last) axis = { buckets: [], xLabels: [], indexOf: () => undefined };
+  else {
+    const f = first.slice(0, 10);
+    const l = last.slice(0, 10);
+    let span = spans.get(g);
+    if (!span || f < span.buckets[0] || l > span.buckets[span.buckets.length - 1]) {
+      // Widen (never narrow) the kept span; both ends are bucket starts, so one step sequence covers both ranges.
+      const lo = span && span.buckets[0] < f ? span.buckets[0] : f;
+      const hi = span && span.buckets[span.buckets.length - 1] > l ? span.buckets[span.buckets.length - 1] : l;
+      const full = fullAxis(lo, hi, g);
+      span = { buckets: full.buckets, xLabels: full.xLabels, index: new Map(full.buckets.map((b, i) => [b, i])) };
+      if (full.buckets.length < MAX_BUCKETS && span.index.has(f)) spans.set(g, span);
+    }
+    const i = span.index.get(f);
+    const j = span.index.get(l);
+    if (i === undefined || j === undefined || span.buckets.length >= MAX_BUCKETS) {
+      // An end that is not a bucket start of this step (or a span at the cap): computed as is.
+      axis = fullAxis(f, l, g);
+    } else {
+      const index = span.index;
+      const end = Math.min(j + 1, i + MAX_BUCKETS);
+      axis = {
+        buckets: span.buckets.slice(i, end),
+        xLabels: span.xLabels.slice(i, end),
+        indexOf: (b) => {
+          const k = index.get(b);
+          return k === undefined || k < i || k >= end ? undefined : k - i;
+        }
+      };
+    }
+  }
+  lastAxis = { key, axis };
+  return axis;
 }
 
 /**
@@ -82,8 +134,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   }
   const first = o.first ?? lo;
   const last = o.last ?? hi;
-  const { buckets, xLabels } = axisOf(first, last, g);
-  const bIndex = new Map(buckets.map((b, i) => [b, i]));
+  const { buckets, xLabels, indexOf } = axisOf(first, last, g);
   const split = o.split;
   const countries = sortCountries(rows.map((r) => (split === 'none' ? '' : (r.country ?? ''))));
   const topicIds = [...new Set(o.topicIds ?? rows.flatMap((r) => (r.topic_id === null ? [] : [r.topic_id])))].sort((a, b) =>
@@ -101,7 +152,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
   const counts = countries.map(() => topicIds.map(() => new Float64Array(nb)));
   for (const r of rows) {
     const ci = cIndex.get(split === 'none' ? '' : (r.country ?? ''));
-    const bi = bIndex.get(r.bucket.slice(0, 10));
+    const bi = indexOf(r.bucket.length === 10 ? r.bucket : r.bucket.slice(0, 10));
     if (ci === undefined || bi === undefined) continue;
     totals[ci][bi] = Math.max(totals[ci][bi], Number(r.total) || 0);
     if (r.topic_id === null) continue;
