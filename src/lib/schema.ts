@@ -255,6 +255,7 @@ export const DERIVED_TABLES = {
   article_counts: 'article_counts',
   article_text: 'article_text',
   entity_articles: 'entity_articles',
+  article_entities: 'article_entities',
   topic_buckets: 'topic_buckets'
 } as const;
 export type DerivedTableName = keyof typeof DERIVED_TABLES;
@@ -264,6 +265,7 @@ export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
   article_counts: 'article_counts.parquet',
   article_text: 'article_text.parquet',
   entity_articles: 'entity_articles.parquet',
+  article_entities: 'article_entities.parquet',
   topic_buckets: 'topic_buckets.parquet'
 };
 
@@ -311,6 +313,19 @@ export interface ArticleTextRow {
 export interface EntityArticlesRow {
   entity_id: string;
   articles: number;
+  /** The entity's number in `article_entities`: 0-based position among the mentioned entities in entity_id order. */
+  entity_no: number;
+}
+
+/**
+ * Which entities each article mentions: one row per (article, entity) pair, however often the article names it, with
+ * both sides as small integers (the article's text_row, the entity's entity_no from entity_articles). Co-mention
+ * matrices and per-country actor counts read this instead of `mentions` (~8M pairs vs ~13M mention rows with their
+ * strings at 1M articles, which DuckDB-WASM could not hold).
+ */
+export interface ArticleEntityRow {
+  text_row: number;
+  entity_no: number;
 }
 
 /**
@@ -339,7 +354,8 @@ export const DERIVED_COLUMNS = {
   article_facts: ['article_id', 'date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
   article_counts: ['date', 'country', 'source_id', 'source_name', 'lang', 'topic_mask', 'articles'],
   article_text: ['article_id', 'text'],
-  entity_articles: ['entity_id', 'articles'],
+  entity_articles: ['entity_id', 'articles', 'entity_no'],
+  article_entities: ['text_row', 'entity_no'],
   topic_buckets: ['step', 'bucket', 'country', 'source_id', 'source_name', 'lang', 'topic_id', 'articles', 'first_date', 'last_date']
 } as const satisfies Record<DerivedTableName, readonly string[]>;
 
@@ -348,5 +364,6 @@ export type DerivedRowOf = {
   article_counts: ArticleCountRow;
   article_text: ArticleTextRow;
   entity_articles: EntityArticlesRow;
+  article_entities: ArticleEntityRow;
   topic_buckets: TopicBucketRow;
 };

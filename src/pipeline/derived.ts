@@ -74,9 +74,17 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string): P
       GROUP BY ALL
       ORDER BY step, bucket NULLS LAST, country NULLS LAST, source_id NULLS LAST, source_name NULLS LAST, lang, topic_id NULLS FIRST
     ) TO ${file('topic_buckets')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  await run(`CREATE OR REPLACE TEMP TABLE d_entities AS
+    SELECT entity_id, CAST(count(DISTINCT article_id) AS INTEGER) AS articles,
+      CAST(row_number() OVER (ORDER BY entity_id) - 1 AS INTEGER) AS entity_no
+    FROM mentions GROUP BY entity_id`);
+  await run(`COPY (SELECT entity_id, articles, entity_no FROM d_entities ORDER BY entity_id)
+    TO ${file('entity_articles')} (FORMAT parquet, COMPRESSION zstd)`);
+  // (article, entity) pairs as two integers, sorted by article: runs of one text_row compress to almost nothing.
   await run(`COPY (
-      SELECT entity_id, CAST(count(DISTINCT article_id) AS INTEGER) AS articles FROM mentions
-      GROUP BY entity_id ORDER BY entity_id
-    ) TO ${file('entity_articles')} (FORMAT parquet, COMPRESSION zstd)`);
-  await run('DROP TABLE d_facts; DROP TABLE d_text_rows; DROP TABLE d_masks; DROP TABLE d_bits');
+      SELECT DISTINCT x.text_row, e.entity_no
+      FROM mentions m JOIN d_text_rows x USING (article_id) JOIN d_entities e USING (entity_id)
+      ORDER BY x.text_row, e.entity_no
+    ) TO ${file('article_entities')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  await run('DROP TABLE d_facts; DROP TABLE d_text_rows; DROP TABLE d_masks; DROP TABLE d_bits; DROP TABLE d_entities');
 }

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFixtureDb } from '../helpers/node-db';
 import { EMPTY_FILTERS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
+import { factsWhere } from '$lib/queries/common';
+import { inList } from '$lib/queries/sql';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 beforeAll(async () => {
@@ -35,13 +37,19 @@ describe('buildCoMentionQuery', () => {
     // Entity ids and topic ids share one namespace in the taxonomy («syria» is both); the self-pair rule is for
     // actors × actors only. Here an entity `climate` is mentioned in a08 and a12, both carrying the topic climate.
     const { join } = await import('node:path');
-    const file = join(env.dir, 'mentions.parquet').replace(/'/g, "''");
-    const ents = join(env.dir, 'entities.parquet').replace(/'/g, "''");
-    await env.db.exec(`CREATE OR REPLACE VIEW mentions AS SELECT * FROM read_parquet('${file}')
-      UNION ALL SELECT article_id, article_id || ':mx', 'climate', 'state', 'x', 0, 1, 0, 0, 1
-        FROM (VALUES ('a08'), ('a12')) v(article_id)`);
-    await env.db.exec(`CREATE OR REPLACE VIEW entities AS SELECT * FROM read_parquet('${ents}')
+    const path = (f: string) => join(env.dir, f).replace(/'/g, "''");
+    const views = {
+      entities: `SELECT * FROM read_parquet('${path('entities.parquet')}')`,
+      entity_articles: `SELECT * FROM read_parquet('${path('entity_articles.parquet')}')`,
+      article_entities: `SELECT * FROM read_parquet('${path('article_entities.parquet')}')`
+    };
+    await env.db.exec(`CREATE OR REPLACE VIEW entities AS ${views.entities}
       UNION ALL SELECT 'climate', 'state', 'Climateland', NULL, NULL, NULL`);
+    await env.db.exec(`CREATE OR REPLACE VIEW entity_articles AS ${views.entity_articles}
+      UNION ALL SELECT 'climate', 2, (SELECT max(entity_no) + 1 FROM (${views.entity_articles}))`);
+    await env.db.exec(`CREATE OR REPLACE VIEW article_entities AS ${views.article_entities}
+      UNION ALL SELECT text_row, (SELECT max(entity_no) + 1 FROM (${views.entity_articles}))
+        FROM article_facts WHERE article_id IN ('a08', 'a12')`);
     try {
       const rows = await run<Q.CoMentionRow>(
         Q.buildCoMentionQuery(EMPTY_FILTERS, { rows: 'actors', cols: 'topics', n: 10, measure: 'count' })
@@ -53,8 +61,7 @@ describe('buildCoMentionQuery', () => {
       );
       expect(actors.some((r) => r.row_id === 'climate' && r.col_id === 'climate')).toBe(false);
     } finally {
-      await env.db.exec(`CREATE OR REPLACE VIEW mentions AS SELECT * FROM read_parquet('${file}')`);
-      await env.db.exec(`CREATE OR REPLACE VIEW entities AS SELECT * FROM read_parquet('${ents}')`);
+      for (const [name, sql] of Object.entries(views)) await env.db.exec(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
     }
   });
 
@@ -161,5 +168,80 @@ describe('compare', () => {
   it('swapping a and b swaps the order', async () => {
     const rows = await run<Q.CompareTopicRow>(Q.buildCompareTopicsQuery(EMPTY_FILTERS, { a: 'DZ', b: 'IR' }));
     expect(rows[0].country).toBe('DZ');
+  });
+});
+
+/**
+ * The definition the article_entities/topic_mask queries replaced, straight from `mentions` and `topics`: both must
+ * give the same rows for every option set.
+ */
+function referenceCoMentions(f: Filters, o: Q.CoMentionOptions): { sql: string; params: unknown[] } {
+  const w = factsWhere(f, 'a');
+  const kinds = o.kinds?.length ? inList('m.kind', o.kinds) : { sql: 'TRUE', params: [] };
+  const value = { count: 'CAST(articles AS DOUBLE)', jaccard: 'jaccard', pmi: 'pmi' }[o.measure];
+  const cols =
+    o.cols === 'topics'
+      ? `ca AS (SELECT DISTINCT t.article_id, t.topic_id AS col_id FROM topics t JOIN fa ON fa.article_id = t.article_id),
+      colset AS (SELECT d.topic_id AS col_id, d.label_en AS col_label, (SELECT count(*) FROM ca WHERE ca.col_id = d.topic_id) AS col_articles FROM topic_defs d)`
+      : `ca AS (SELECT article_id, entity_id AS col_id FROM am WHERE entity_id IN (SELECT entity_id FROM top)),
+      colset AS (SELECT entity_id AS col_id, label_en AS col_label, n AS col_articles FROM top)`;
+  return {
+    sql: `WITH fa AS (SELECT a.article_id FROM article_facts a WHERE ${w.sql}),
+      total AS (SELECT count(*) AS n FROM fa),
+      am AS (SELECT DISTINCT m.article_id, m.entity_id FROM mentions m JOIN fa ON fa.article_id = m.article_id WHERE ${kinds.sql}),
+      top AS (SELECT am.entity_id, count(*) AS n, any_value(e.label_en) AS label_en, any_value(e.kind) AS kind
+        FROM am LEFT JOIN entities e ON e.entity_id = am.entity_id GROUP BY am.entity_id ORDER BY n DESC, am.entity_id LIMIT ?),
+      ${cols},
+      pairs AS (SELECT r.entity_id AS row_id, ca.col_id, count(*) AS articles
+        FROM am r JOIN top ON top.entity_id = r.entity_id JOIN ca ON ca.article_id = r.article_id GROUP BY r.entity_id, ca.col_id),
+      grid AS (SELECT top.entity_id AS row_id, coalesce(top.label_en, top.entity_id) AS row_label, top.kind AS row_kind,
+          top.n AS row_articles, c.col_id, coalesce(c.col_label, c.col_id) AS col_label, c.col_articles,
+          coalesce(p.articles, 0) AS articles,
+          coalesce(p.articles, 0) / (top.n + c.col_articles - coalesce(p.articles, 0)) AS jaccard,
+          CASE WHEN coalesce(p.articles, 0) = 0 THEN NULL ELSE log2(p.articles * total.n / (top.n * c.col_articles)) END AS pmi
+        FROM top CROSS JOIN colset c CROSS JOIN total LEFT JOIN pairs p ON p.row_id = top.entity_id AND p.col_id = c.col_id
+        ${o.cols === 'actors' ? 'WHERE top.entity_id <> c.col_id' : ''})
+      SELECT *, ${value} AS value FROM grid ORDER BY row_articles DESC, row_id, col_articles DESC, col_id`,
+    params: [...w.params, ...kinds.params, o.n]
+  };
+}
+
+describe('co-mentions from article_entities and topic masks', () => {
+  const filterSets: Partial<Filters>[] = [
+    {},
+    { countries: ['IR'] },
+    { topics: ['sanctions'] },
+    { from: '2024-03-01', to: '2024-12-31' },
+    { langs: ['ar'], topics: ['un_reform', 'climate'] }
+  ];
+  const optionSets: Q.CoMentionOptions[] = [];
+  for (const cols of ['topics', 'actors'] as const)
+    for (const measure of ['count', 'jaccard', 'pmi'] as const)
+      for (const kinds of [undefined, ['state'], ['un_body', 'person']] as const) for (const n of [3, 50]) optionSets.push({ rows: 'actors', cols, n, measure, kinds: kinds ? [...kinds] : undefined });
+
+  it('give the rows the mentions/topics definition gives, for every filter and option set', async () => {
+    let compared = 0;
+    for (const over of filterSets)
+      for (const o of optionSets) {
+        const got = await run<Q.CoMentionRow>(Q.buildCoMentionQuery(F(over), o));
+        const want = await run<Q.CoMentionRow>(referenceCoMentions(F(over), o));
+        expect([over, o, got]).toEqual([over, o, want]);
+        compared += want.length;
+      }
+    expect(compared).toBeGreaterThan(500);
+  });
+
+  it('compare actors: the same counts as DISTINCT (country, article, entity) over mentions', async () => {
+    for (const kinds of [undefined, ['state' as const]]) {
+      const got = await run<Q.CompareActorRow>(Q.buildCompareActorsQuery(EMPTY_FILTERS, { a: 'IR', b: 'DZ', n: 50, kinds }));
+      const ref = await run<{ country: string; entity_id: string; articles: number }>({
+        sql: `SELECT f.country, m.entity_id, count(DISTINCT m.article_id) AS articles
+          FROM mentions m JOIN article_facts f USING (article_id) WHERE f.country IN ('IR', 'DZ') ${kinds ? "AND m.kind = 'state'" : ''}
+          GROUP BY ALL`,
+        params: []
+      });
+      const key = (r: { country: string; entity_id: string; articles: number }) => `${r.country}:${r.entity_id}:${r.articles}`;
+      expect(got.map(key).sort()).toEqual(ref.map(key).sort());
+    }
   });
 });

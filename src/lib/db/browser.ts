@@ -58,6 +58,7 @@ const LAZY_FILES: Record<string, { file: string; columns?: string[] }> = {
   article_facts: { file: DERIVED_PARQUET_FILES.article_facts },
   article_counts: { file: DERIVED_PARQUET_FILES.article_counts },
   entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
+  article_entities: { file: DERIVED_PARQUET_FILES.article_entities },
   topic_buckets: { file: DERIVED_PARQUET_FILES.topic_buckets }
 };
 

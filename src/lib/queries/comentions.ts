@@ -6,7 +6,7 @@ import type { BoundQuery } from '$lib/db/types';
 import type { CoMentionCols, CoMentionMeasure, Filters } from '$lib/filters';
 import type { EntityKind } from '$lib/schema';
 import { clampInt, inList } from './sql';
-import { factsWhere } from './common';
+import { factsWhere, TOPIC_BITS_SQL } from './common';
 
 export interface CoMentionOptions {
   rows: 'actors';
@@ -46,35 +46,42 @@ export interface CoMentionRow {
 export function buildCoMentionQuery(f: Filters, opts: CoMentionOptions): BoundQuery {
   const w = factsWhere(f, 'a');
   const n = clampInt(opts.n, 1, 200, 15);
-  const kinds = opts.kinds?.length ? inList('m.kind', opts.kinds) : { sql: 'TRUE', params: [] };
+  const kinds = opts.kinds?.length ? inList('e.kind', opts.kinds) : { sql: 'TRUE', params: [] };
   const value = { count: 'CAST(articles AS DOUBLE)', jaccard: 'jaccard', pmi: 'pmi' }[opts.measure] ?? 'articles';
+  // Articles are keyed by text_row and entities by entity_no (article_entities, two integer columns), topics come from
+  // each article's topic_mask: neither `mentions` nor `topics` is read, whatever the corpus size.
   const cols =
     opts.cols === 'topics'
-      ? `ca AS (SELECT DISTINCT t.article_id, t.topic_id AS col_id FROM topics t JOIN fa ON fa.article_id = t.article_id),
+      ? `ca AS (SELECT fa.text_row AS article_key, tb.topic_id AS col_id FROM fa JOIN (${TOPIC_BITS_SQL}) tb ON (fa.topic_mask & tb.mask) <> 0),
       colset AS (
         SELECT d.topic_id AS col_id, d.label_en AS col_label,
           (SELECT count(*) FROM ca WHERE ca.col_id = d.topic_id) AS col_articles
         FROM topic_defs d
       )`
-      : `ca AS (SELECT article_id, entity_id AS col_id FROM am WHERE entity_id IN (SELECT entity_id FROM top)),
+      : `ca AS (SELECT am.article_key, top.entity_id AS col_id FROM am JOIN top ON top.entity_no = am.entity_no),
       colset AS (SELECT entity_id AS col_id, label_en AS col_label, n AS col_articles FROM top)`;
   return {
-    sql: `WITH fa AS (SELECT a.article_id FROM article_facts a WHERE ${w.sql}),
+    sql: `WITH fa AS (SELECT a.text_row, a.topic_mask FROM article_facts a WHERE ${w.sql}),
       total AS (SELECT count(*) AS n FROM fa),
+      ents AS (
+        SELECT ea.entity_no, ea.entity_id, e.label_en, e.kind
+        FROM entity_articles ea LEFT JOIN entities e ON e.entity_id = ea.entity_id WHERE ${kinds.sql}
+      ),
       am AS (
-        SELECT DISTINCT m.article_id, m.entity_id
-        FROM mentions m JOIN fa ON fa.article_id = m.article_id WHERE ${kinds.sql}
+        SELECT ae.text_row AS article_key, ae.entity_no
+        FROM article_entities ae JOIN fa ON fa.text_row = ae.text_row
+        WHERE ae.entity_no IN (SELECT entity_no FROM ents)
       ),
       top AS (
-        SELECT am.entity_id, count(*) AS n, any_value(e.label_en) AS label_en, any_value(e.kind) AS kind
-        FROM am LEFT JOIN entities e ON e.entity_id = am.entity_id
-        GROUP BY am.entity_id ORDER BY n DESC, am.entity_id LIMIT ?
+        SELECT ents.entity_no, ents.entity_id, c.n, ents.label_en, ents.kind
+        FROM (SELECT entity_no, count(*) AS n FROM am GROUP BY entity_no) c JOIN ents ON ents.entity_no = c.entity_no
+        ORDER BY c.n DESC, ents.entity_id LIMIT ?
       ),
       ${cols},
       pairs AS (
-        SELECT r.entity_id AS row_id, ca.col_id, count(*) AS articles
-        FROM am r JOIN top ON top.entity_id = r.entity_id JOIN ca ON ca.article_id = r.article_id
-        GROUP BY r.entity_id, ca.col_id
+        SELECT top.entity_id AS row_id, ca.col_id, count(*) AS articles
+        FROM am r JOIN top ON top.entity_no = r.entity_no JOIN ca ON ca.article_key = r.article_key
+        GROUP BY top.entity_id, ca.col_id
       ),
       grid AS (
         SELECT top.entity_id AS row_id, coalesce(top.label_en, top.entity_id) AS row_label, top.kind AS row_kind,

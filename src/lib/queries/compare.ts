@@ -132,22 +132,26 @@ export function buildCompareActorsQuery(
   o: CompareOptions & { n?: number; kinds?: EntityKind[] }
 ): BoundQuery {
   const w = pairWhere(f, o);
-  const kinds = o.kinds?.length ? inList('m.kind', o.kinds) : { sql: 'TRUE', params: [] };
+  const kinds = o.kinds?.length ? inList('e.kind', o.kinds) : { sql: 'TRUE', params: [] };
+  // article_entities (one row per article × entity, as integers) instead of `mentions`: see buildCoMentionQuery.
   return {
-    sql: `WITH fa AS (SELECT a.article_id, a.country FROM article_facts a WHERE ${w.sql}),
+    sql: `WITH fa AS (SELECT a.text_row, a.country FROM article_facts a WHERE ${w.sql}),
       tot AS (SELECT country, count(*) AS total FROM fa GROUP BY country),
-      am AS (
-        SELECT DISTINCT fa.country, m.article_id, m.entity_id
-        FROM mentions m JOIN fa ON fa.article_id = m.article_id WHERE ${kinds.sql}
+      ents AS (
+        SELECT ea.entity_no, ea.entity_id, e.label_en, e.kind
+        FROM entity_articles ea LEFT JOIN entities e ON e.entity_id = ea.entity_id WHERE ${kinds.sql}
       ),
       counted AS (
-        SELECT am.country, am.entity_id, count(*) AS articles FROM am GROUP BY am.country, am.entity_id
+        SELECT fa.country, ae.entity_no, count(*) AS articles
+        FROM article_entities ae JOIN fa ON fa.text_row = ae.text_row
+        WHERE ae.entity_no IN (SELECT entity_no FROM ents)
+        GROUP BY fa.country, ae.entity_no
       ),
       ranked AS (
-        SELECT c.country, c.entity_id, coalesce(e.label_en, c.entity_id) AS label_en, e.kind, c.articles,
+        SELECT c.country, ents.entity_id, coalesce(ents.label_en, ents.entity_id) AS label_en, ents.kind, c.articles,
           tot.total, c.articles / tot.total AS share,
-          row_number() OVER (PARTITION BY c.country ORDER BY c.articles DESC, c.entity_id) AS rank
-        FROM counted c JOIN tot ON tot.country = c.country LEFT JOIN entities e ON e.entity_id = c.entity_id
+          row_number() OVER (PARTITION BY c.country ORDER BY c.articles DESC, ents.entity_id) AS rank
+        FROM counted c JOIN tot ON tot.country = c.country JOIN ents ON ents.entity_no = c.entity_no
       )
       SELECT * FROM ranked WHERE rank <= ? ORDER BY country = ? DESC, rank`,
     params: [...w.params, ...kinds.params, clampInt(o.n ?? 15, 1, 100, 15), o.a]
