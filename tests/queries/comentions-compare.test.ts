@@ -245,3 +245,19 @@ describe('co-mentions from article_entities and topic masks', () => {
     }
   });
 });
+
+describe('compare topics from topic masks', () => {
+  it('count each country’s articles per topic as the topics table does', async () => {
+    for (const over of [{}, { from: '2024-03-01' }, { langs: ['ar'] }] as Partial<Filters>[]) {
+      const got = await run<Q.CompareTopicRow>(Q.buildCompareTopicsQuery(F(over), { a: 'IR', b: 'DZ' }));
+      const w = factsWhere({ ...F(over), countries: [] }, 'f');
+      const ref = await run<{ country: string; topic_id: string; articles: number }>({
+        sql: `SELECT f.country, t.topic_id, count(DISTINCT t.article_id) AS articles
+          FROM topics t JOIN article_facts f USING (article_id) WHERE f.country IN ('IR', 'DZ') AND ${w.sql} GROUP BY ALL`,
+        params: w.params
+      });
+      const key = (r: { country: string; topic_id: string; articles: number }) => `${r.country}:${r.topic_id}:${r.articles}`;
+      expect(got.filter((r) => r.articles > 0).map(key).sort()).toEqual(ref.map(key).sort());
+    }
+  });
+});

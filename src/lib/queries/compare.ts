@@ -6,7 +6,7 @@ import type { BoundQuery } from '$lib/db/types';
 import type { Filters } from '$lib/filters';
 import type { EntityKind } from '$lib/schema';
 import { clampInt, inList } from './sql';
-import { factsWhere } from './common';
+import { factsWhere, TOPIC_BITS_SQL } from './common';
 
 export interface CompareOptions {
   a: string;
@@ -47,12 +47,13 @@ export interface CompareTopicRow {
 export function buildCompareTopicsQuery(f: Filters, o: CompareOptions): BoundQuery {
   const w = pairWhere(f, o);
   return {
-    sql: `WITH fa AS (SELECT a.article_id, a.country FROM article_facts a WHERE ${w.sql}),
+    // Topics from each article's topic_mask (article_facts), not the `topics` table (2.5M rows at 1M articles).
+    sql: `WITH fa AS (SELECT a.country, a.topic_mask FROM article_facts a WHERE ${w.sql}),
       pair AS (SELECT * FROM (VALUES (?, 0), (?, 1)) v(country, ord)),
       tot AS (SELECT country, count(*) AS total FROM fa GROUP BY country),
       hit AS (
-        SELECT fa.country, t.topic_id, count(DISTINCT fa.article_id) AS articles
-        FROM fa JOIN topics t ON t.article_id = fa.article_id GROUP BY fa.country, t.topic_id
+        SELECT fa.country, tb.topic_id, count(*) AS articles
+        FROM fa JOIN (${TOPIC_BITS_SQL}) tb ON (fa.topic_mask & tb.mask) <> 0 GROUP BY fa.country, tb.topic_id
       )
       SELECT p.country, d.topic_id, d.label_en, d.color, coalesce(h.articles, 0) AS articles,
         coalesce(tot.total, 0) AS total,
