@@ -47,6 +47,9 @@ export interface TopicTrendOptions {
   last?: string;
 }
 
+/** The dimensions of a typed [x, y] pairs array. */
+const XY = ['x', 'y'];
+
 /** Series longer than this are drawn as lines without a symbol per point (see topicTrendOption). */
 export const LONG_SERIES = 120;
 
@@ -212,6 +215,7 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
             // Clicks go through to the line's nearest point; the line's own tooltip entry already names the value.
             silent: true,
             tooltip: { show: false },
+            dimensions: XY,
             data: Float64Array.from(lone)
           });
         }
@@ -237,6 +241,8 @@ export function topicTrendOption(rows: TrendInputRow[], o: TopicTrendOptions): E
         },
         emphasis: { focus: 'series' },
         drillAt,
+        // A typed array needs its dimensions named (ECharts asserts it outside production builds).
+        ...(long ? { dimensions: XY } : {}),
         data
       } as never);
     });
