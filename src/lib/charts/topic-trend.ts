@@ -123,6 +123,16 @@ function axisOf(first: string | undefined, last: string | undefined, g: Granular
 }
 
 /**
+ * Builds and keeps the bucket sequence and labels from `first` to `last` at `g` (bucket starts), so that the first
+ * chart at that time step slices them instead (at 1M articles, ~6,400 weeks: ~15 ms on a cold page).
+ */
+export function warmTrendAxis(first: string, last: string, g: Granularity): void {
+  const kept = lastAxis;
+  axisOf(first, last, g);
+  lastAxis = kept;
+}
+
+/**
  * One line per topic over a dense bucket sequence. Buckets with articles but none on the topic count as 0; buckets
  * with no articles at all have no share (null → gap), so a quiet month never reads as "0% interest".
  */

@@ -5,9 +5,11 @@
  * (`DayCounts`, loaded on first need or when idle): after that load every change is synchronous. Same rows, in the
  * same order, as `buildTopicTrendQuery` (tests/queries/cube.test.ts).
  */
-import type { Filters } from '$lib/filters';
-import type { Granularity, TopicTrendHitRow } from '$lib/queries';
+import { warmTrendAxis } from '$lib/charts/topic-trend';
+import { EMPTY_FILTERS, type Filters } from '$lib/filters';
+import { GRANULARITIES, type Granularity, type TopicTrendHitRow } from '$lib/queries';
 import { TopicCube, type DayCounts } from '$lib/queries/cube';
+import { untrack } from 'svelte';
 
 export interface TrendOf {
   granularity: Granularity;
@@ -87,6 +89,28 @@ export function useCubeTrend(
     return () => {
       if (!idle) clearTimeout(id);
     };
+  });
+  // When idle after the first chart, each other time step once: the cube's bucket names for it and the chart's x axis
+  // over the whole data range (the widest any filter draws), so its first use is not the one that builds them.
+  const cube = $derived(build().cube);
+  $effect(() => {
+    const c = cube;
+    if (!c) return;
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+    const cancel = (globalThis as { cancelIdleCallback?: (id: number) => void }).cancelIdleCallback;
+    if (!idle || !cancel) return;
+    const drawn = untrack(() => build().of.granularity);
+    const todo = GRANULARITIES.filter((g) => g !== drawn);
+    let id = 0;
+    const next = () => {
+      const g = todo.shift();
+      if (!g) return;
+      const rows = c.trend(EMPTY_FILTERS, { granularity: g, byCountry: false });
+      if (rows.length) warmTrendAxis(rows[0].bucket, rows[rows.length - 1].bucket, g);
+      id = idle(next, { timeout: 5000 });
+    };
+    id = idle(next, { timeout: 5000 });
+    return () => cancel(id);
   });
   $effect(() => {
     const { cube, filters, of } = build();
