@@ -257,6 +257,13 @@ async function timeBrowser(dataDir: string): Promise<Row['browser']> {
         .map((k) => `${k} ${Math.round(times[k][0])} / ${Math.round(fromEvent[k][0])}`)
         .join(', ')}`
     );
+    // The difference between the two timings: what the driver (playwright's actionability checks, one click per
+    // input, two for a filter pop-up that is closed) spends before the page receives the input.
+    console.log(
+      `  driver call → input event p50 (ms): ${CHANGE_KINDS.filter((k) => times[k].length)
+        .map((k) => `${k} ${Math.round(q(times[k].map((t, i) => t - fromEvent[k][i]), 0.5) ?? NaN)}`)
+        .join(', ')}`
+    );
     const allEvent = Object.values(fromEvent).flat();
     const event = {
       p50: q(allEvent, 0.5),
