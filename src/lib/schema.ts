@@ -251,6 +251,7 @@ export type RowOf = {
 // at a time. Every value here can be recomputed from the base tables, so they carry no new facts.
 
 export const DERIVED_TABLES = {
+  article_rows: 'article_rows',
   article_facts: 'article_facts',
   article_counts: 'article_counts',
   article_text: 'article_text',
@@ -261,6 +262,7 @@ export const DERIVED_TABLES = {
 export type DerivedTableName = keyof typeof DERIVED_TABLES;
 
 export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
+  article_rows: 'article_rows.parquet',
   article_facts: 'article_facts.parquet',
   article_counts: 'article_counts.parquet',
   article_text: 'article_text.parquet',
@@ -287,6 +289,49 @@ export interface ArticleFactRow {
   /** 0-based row number of the article in article_text.parquet. */
   text_row: number;
 }
+
+/**
+ * Where one article's rows sit in the per-article Parquet files, so the dashboard reads only the row groups holding
+ * them (by HTTP range) instead of whole tables: one row per article, sorted by `text_row`, small row groups. Ranges
+ * are 0-based file row numbers, half-open `[start, end)`, read back from the written files; a range may also hold
+ * other articles' rows (readers filter by article_id), never miss one of this article's. NULL: the article has no
+ * such rows.
+ */
+export interface ArticleRowsRow {
+  /** article_facts.text_row: the article's row in article_text.parquet (the key of this table). */
+  text_row: number;
+  /** The article's row in articles.parquet. */
+  article_row: number;
+  mention_start: number | null;
+  mention_end: number | null;
+  term_start: number | null;
+  term_end: number | null;
+  /** The article's rows in topics.parquet / stances.parquet (sorted by topic / target first, so scattered), ascending. */
+  topic_rows: number[] | null;
+  stance_rows: number[] | null;
+}
+
+/**
+ * Tables the browser holds only in part, named `<table>__rows`: the row groups of `<table>`'s file that hold the rows
+ * a query declares (BoundQuery.parts). Only per-article queries that declare their rows may read them; a query over a
+ * whole table reads the whole table under its own name, never one of these. On Node they are plain views of the
+ * whole table (the same SQL gives the same answer, since declared rows are all the query can see).
+ */
+export const PARTIAL_TABLES = {
+  articles__rows: 'articles',
+  mentions__rows: 'mentions',
+  terms__rows: 'terms',
+  topics__rows: 'topics',
+  stances__rows: 'stances',
+  article_rows__rows: 'article_rows'
+} as const satisfies Record<string, TableName | DerivedTableName>;
+export type PartialTableName = keyof typeof PARTIAL_TABLES;
+
+/**
+ * `article_titles`: `article_id, title` of every article (the `title` column of articles.parquet alone), for the
+ * titles-only search of a corpus whose text is too big to load whole in the browser.
+ */
+export const ARTICLE_TITLES = 'article_titles';
 
 /**
  * Article counts per distinct (date, country, source, lang, topic set): every shared filter (date range, countries,
@@ -351,6 +396,7 @@ export interface TopicBucketRow {
 }
 
 export const DERIVED_COLUMNS = {
+  article_rows: ['text_row', 'article_row', 'mention_start', 'mention_end', 'term_start', 'term_end', 'topic_rows', 'stance_rows'],
   article_facts: ['article_id', 'date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
   article_counts: ['date', 'country', 'source_id', 'source_name', 'lang', 'topic_mask', 'articles'],
   article_text: ['article_id', 'text'],
@@ -360,6 +406,7 @@ export const DERIVED_COLUMNS = {
 } as const satisfies Record<DerivedTableName, readonly string[]>;
 
 export type DerivedRowOf = {
+  article_rows: ArticleRowsRow;
   article_facts: ArticleFactRow;
   article_counts: ArticleCountRow;
   article_text: ArticleTextRow;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DERIVED_PARQUET_FILES, MAX_MASK_TOPICS } from '../lib/schema';
+import { DERIVED_PARQUET_FILES, MAX_MASK_TOPICS, PARQUET_FILES } from '../lib/schema';
 import { ORDER_BY, quoteLiteral } from './write';
 
 /**
@@ -49,6 +49,27 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string): P
       SELECT article_id, date, country, source_id, lang, topic_mask, text_row FROM d_facts
       ORDER BY date NULLS LAST, article_id
     ) TO ${file('article_facts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  // Where each article's rows sit in articles/mentions/terms.parquet (row numbers read back from the written files),
+  // so the reader fetches only the row groups holding one article's rows. A [min, max] range per article is right
+  // whatever order a file was written in (it may then cover other articles' rows, which readers filter out).
+  const rowsOf = (t: 'mentions' | 'terms') => `(SELECT article_id, CAST(min(file_row_number) AS INTEGER) AS lo,
+      CAST(max(file_row_number) + 1 AS INTEGER) AS hi
+    FROM read_parquet(${quoteLiteral(join(dir, PARQUET_FILES[t]))}, file_row_number = true) GROUP BY article_id)`;
+  // topics/stances are sorted by topic/target first: an article's few rows are scattered, so each is listed.
+  const listOf = (t: 'topics' | 'stances') => `(SELECT article_id, list(CAST(file_row_number AS INTEGER) ORDER BY file_row_number) AS rows
+    FROM read_parquet(${quoteLiteral(join(dir, PARQUET_FILES[t]))}, file_row_number = true) GROUP BY article_id)`;
+  await run(`COPY (
+      SELECT x.text_row, CAST(a.file_row_number AS INTEGER) AS article_row, m.lo AS mention_start, m.hi AS mention_end,
+        t.lo AS term_start, t.hi AS term_end, tp.rows AS topic_rows, st.rows AS stance_rows
+      FROM d_text_rows x
+      JOIN (SELECT article_id, file_row_number
+        FROM read_parquet(${quoteLiteral(join(dir, PARQUET_FILES.articles))}, file_row_number = true)) a USING (article_id)
+      LEFT JOIN ${rowsOf('mentions')} m USING (article_id)
+      LEFT JOIN ${rowsOf('terms')} t USING (article_id)
+      LEFT JOIN ${listOf('topics')} tp USING (article_id)
+      LEFT JOIN ${listOf('stances')} st USING (article_id)
+      ORDER BY x.text_row
+    ) TO ${file('article_rows')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
   await run(`COPY (
       SELECT date, country, source_id, source_name, lang, topic_mask, CAST(count(*) AS INTEGER) AS articles
       FROM d_facts GROUP BY ALL

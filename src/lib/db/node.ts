@@ -5,7 +5,16 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { DERIVED_PARQUET_FILES, DERIVED_TABLES, PARQUET_FILES, TABLES, type DerivedTableName, type TableName } from '$lib/schema';
+import {
+  ARTICLE_TITLES,
+  DERIVED_PARQUET_FILES,
+  DERIVED_TABLES,
+  PARQUET_FILES,
+  PARTIAL_TABLES,
+  TABLES,
+  type DerivedTableName,
+  type TableName
+} from '$lib/schema';
 import type { BoundQuery, Db, Row } from './types';
 
 /** SQL string literal: the only quoting in the data layer, used for file paths we build ourselves. */
@@ -73,5 +82,13 @@ export async function openNodeDb(dataDir: string, tables: TableName[] = Object.k
     const file = join(dataDir, DERIVED_PARQUET_FILES[table]);
     if (existsSync(file)) await conn.run(`CREATE VIEW ${DERIVED_TABLES[table]} AS SELECT * FROM read_parquet(${sqlString(file)})`);
   }
+  // The browser's partial tables (schema.ts PARTIAL_TABLES) and article_titles: here views of the whole table.
+  const present = new Set(
+    (await (await conn.run('SELECT view_name FROM duckdb_views() WHERE NOT internal')).getRowObjectsJS()).map((r) => String(r.view_name))
+  );
+  for (const [name, table] of Object.entries(PARTIAL_TABLES)) {
+    if (present.has(table)) await conn.run(`CREATE VIEW ${name} AS SELECT * FROM ${table}`);
+  }
+  if (present.has(TABLES.articles)) await conn.run(`CREATE VIEW ${ARTICLE_TITLES} AS SELECT article_id, title FROM articles`);
   return new NodeDb(instance, conn);
 }
