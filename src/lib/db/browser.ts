@@ -14,13 +14,19 @@
  *   - every other table on the first query that reads it (`FROM`/`JOIN` in its SQL); `articles` without `text`.
  *   - article text never whole, except for a full-text search: `article_text` starts empty and receives the row
  *     groups (2,048 articles each, read by HTTP range) that hold the rows a query declares in `BoundQuery.text`.
+ *     Full-text search is offered only while article_text.parquet is at most FULL_TEXT_SEARCH_MAX_BYTES (filters.ts);
+ *     past that the list searches titles only (`article_titles`, the title column alone) and says so.
+ *   - one article (the reader) and one list page read only the row groups of articles/mentions/terms/topics/stances
+ *     holding their rows, into separate partial tables `<table>__rows` (schema.ts PARTIAL_TABLES, found through the
+ *     derived `article_rows`); see browser-db.ts. Whole-table views never see these.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import initParquet, { ParquetFile, readParquet } from 'parquet-wasm/esm';
+import initParquet, { ParquetFile } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import {
+  ARTICLE_TITLES,
   COLUMNS,
   DERIVED_PARQUET_FILES,
   MANIFEST_FILE,
@@ -28,8 +34,8 @@ import {
   SCHEMA_VERSION,
   type Manifest
 } from '$lib/schema';
-import type { BoundQuery, Db, Row } from './types';
-import { arrowToRows, type ArrowTable } from './arrow-rows';
+import type { Db } from './types';
+import { BrowserDb, type LazyFiles, type ParquetSource } from './browser-db';
 
 export type LoadPhase = 'duckdb' | 'manifest' | 'tables' | 'ready' | 'error';
 export interface LoadProgress {
@@ -47,7 +53,7 @@ export type ProgressListener = (p: LoadProgress) => void;
 const START_TABLES = ['topic_buckets', 'topic_defs', 'entities', 'entity_articles'] as const;
 
 /** Every table the browser can load, with its file and the columns it keeps. */
-const LAZY_FILES: Record<string, { file: string; columns?: string[] }> = {
+const LAZY_FILES: LazyFiles = {
   articles: { file: PARQUET_FILES.articles, columns: COLUMNS.articles.filter((c) => c !== 'text') },
   mentions: { file: PARQUET_FILES.mentions },
   topics: { file: PARQUET_FILES.topics },
@@ -59,22 +65,13 @@ const LAZY_FILES: Record<string, { file: string; columns?: string[] }> = {
   article_counts: { file: DERIVED_PARQUET_FILES.article_counts },
   entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
   article_entities: { file: DERIVED_PARQUET_FILES.article_entities },
-  topic_buckets: { file: DERIVED_PARQUET_FILES.topic_buckets }
+  topic_buckets: { file: DERIVED_PARQUET_FILES.topic_buckets },
+  // The title column of articles.parquet alone (the titles-only search of a corpus too big to search whole).
+  [ARTICLE_TITLES]: { file: PARQUET_FILES.articles, columns: ['article_id', 'title'] }
 };
 
-const TABLE_REF = /\b(?:from|join)\s+([a-z_]+)/gi;
-
-/** The tables a statement reads, from its FROM/JOIN clauses (CTE names are simply not in LAZY_FILES). */
-export function referencedTables(sql: string): string[] {
-  const out = new Set<string>();
-  for (const m of sql.matchAll(TABLE_REF)) out.add(m[1].toLowerCase());
-  return [...out];
-}
-
-type Conn = duckdb.AsyncDuckDBConnection;
-
 /** Reads a Parquet file: by HTTP range when the server allows it, else downloaded whole (then kept for reuse). */
-class RemoteParquet {
+class RemoteParquet implements ParquetSource {
   #file: Promise<ParquetFile | null> | null = null;
   #bytes: Promise<Uint8Array> | null = null;
   constructor(readonly url: URL) {}
@@ -98,7 +95,9 @@ class RemoteParquet {
         // Some servers answer ranges wrongly; the whole file is always right.
       }
     }
-    return readParquet(await this.#download(), opts).intoIPCStream();
+    // readParquet ignores row groups and columns: read the downloaded bytes through a ParquetFile, which honours them.
+    const whole = await ParquetFile.fromFile(new Blob([(await this.#download()) as Uint8Array<ArrayBuffer>]));
+    return (await whole.read(opts)).intoIPCStream();
   }
 
   /** First row index of each row group, plus the total, from the footer. */
@@ -110,123 +109,21 @@ class RemoteParquet {
     for (let i = 0; i < meta.numRowGroups(); i++) starts.push(starts[i] + meta.rowGroup(i).numRows());
     return starts;
   }
-}
-
-class BrowserDb implements Db {
-  // One connection: DuckDB-WASM runs queries one at a time in its worker anyway.
-  readonly #loads = new Map<string, Promise<void>>();
-  readonly #textGroups = new Map<number, Promise<void>>();
-  #allText: Promise<void> | null = null;
-  readonly #text: RemoteParquet;
-
-  constructor(
-    private readonly db: duckdb.AsyncDuckDB,
-    private readonly conn: Conn,
-    private readonly dataUrl: URL,
-    private readonly manifest: Manifest
-  ) {
-    this.#text = new RemoteParquet(new URL(DERIVED_PARQUET_FILES.article_text, dataUrl));
-  }
-
-  /** Loads `table` once; concurrent callers share the same load. */
-  ensureTable(table: string): Promise<void> {
-    const spec = LAZY_FILES[table];
-    if (!spec) return Promise.resolve();
-    let p = this.#loads.get(table);
-    if (!p) {
-      const file = (this.manifest.files as Record<string, string> | undefined)?.[table] ?? spec.file;
-      p = new RemoteParquet(new URL(file, this.dataUrl))
-        .read({ columns: spec.columns })
-        .then((ipc) => this.conn.insertArrowFromIPCStream(ipc, { name: table, create: true }));
-      p.catch(() => this.#loads.delete(table));
-      this.#loads.set(table, p);
-    }
-    return p;
-  }
-
-  async #ensureTextRows(rows: number[]): Promise<void> {
-    if (this.#allText) return this.#allText;
-    const starts = await this.#text.rowGroupStarts();
-    if (starts.length === 0) return this.#ensureAllText();
-    const groups = new Set<number>();
-    for (const r of rows) {
-      let lo = 0;
-      let hi = starts.length - 2;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= r) lo = mid;
-        else hi = mid - 1;
-      }
-      groups.add(lo);
-    }
-    await Promise.all(
-      [...groups].map((g) => {
-        let p = this.#textGroups.get(g);
-        if (!p) {
-          p = this.#text
-            .read({ rowGroups: [g], columns: ['article_id', 'text'] })
-            .then((ipc) => this.conn.insertArrowFromIPCStream(ipc, { name: 'article_text', create: false }));
-          p.catch(() => this.#textGroups.delete(g));
-          this.#textGroups.set(g, p);
-        }
-        return p;
-      })
-    );
-  }
-
-  #ensureAllText(): Promise<void> {
-    this.#allText ??= (async () => {
-      // Row groups already fetched would be inserted twice: start the table afresh.
-      await Promise.allSettled(this.#textGroups.values());
-      const ipc = await this.#text.read({ columns: ['article_id', 'text'] });
-      await this.conn.query('DELETE FROM article_text');
-      await this.conn.insertArrowFromIPCStream(ipc, { name: 'article_text', create: false });
-    })();
-    this.#allText.catch(() => (this.#allText = null));
-    return this.#allText;
-  }
-
-  async #run<T extends object>(q: BoundQuery): Promise<T[]> {
-    if (q.params.length === 0) return arrowToRows<T>((await this.conn.query(q.sql)) as unknown as ArrowTable);
-    const stmt = await this.conn.prepare(q.sql);
-    try {
-      return arrowToRows<T>((await stmt.query(...q.params)) as unknown as ArrowTable);
-    } finally {
-      await stmt.close();
-    }
-  }
 
   /**
-   * Runs `q`. For profiling (benchmarks, devtools): when the page defines `globalThis.__queryLog = []`, each query's
-   * SQL, start time, latency (queueing on the one connection included) and row count is pushed to it.
+   * Size in bytes, from the total of a one-byte range answer (`Content-Range: bytes 0-0/N`), else from a server
+   * that ignores ranges, its Content-Length (the body is then not read); null when the server says neither.
    */
-  async query<T extends object = Row>(q: BoundQuery): Promise<T[]> {
-    const log = (globalThis as { __queryLog?: { sql: string; ms: number; rows: number; at: number }[] }).__queryLog;
-    if (!log) return this.#query<T>(q);
-    const t0 = performance.now();
-    const rows = await this.#query<T>(q);
-    log.push({ sql: q.sql, ms: performance.now() - t0, rows: rows.length, at: t0 });
-    return rows;
-  }
-
-  async #query<T extends object = Row>(q: BoundQuery): Promise<T[]> {
-    const tables = referencedTables(q.sql + ' ' + (q.text && 'rows' in q.text ? q.text.rows.sql : ''));
-    await Promise.all(tables.map((t) => this.ensureTable(t)));
-    if (tables.includes('article_text')) {
-      if (q.text && 'rows' in q.text) {
-        const rows = await this.#run<{ text_row: number | null }>(q.text.rows);
-        await this.#ensureTextRows(rows.map((r) => r.text_row).filter((r): r is number => r !== null));
-      } else {
-        // No declared rows: only the whole text gives right answers.
-        await this.#ensureAllText();
-      }
+  async bytes(): Promise<number | null> {
+    const ctl = new AbortController();
+    const res = await fetch(this.url, { headers: { Range: 'bytes=0-0' }, signal: ctl.signal });
+    try {
+      const range = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '');
+      const n = range ? Number(range[1]) : res.status === 200 ? Number(res.headers.get('content-length')) : NaN;
+      return Number.isFinite(n) && n > 0 ? n : null;
+    } finally {
+      ctl.abort();
     }
-    return this.#run<T>(q);
-  }
-
-  async close(): Promise<void> {
-    await this.conn.close();
-    await this.db.terminate();
   }
 }
 
@@ -271,7 +168,7 @@ export async function openBrowserDb(
 
     onProgress({ phase: 'manifest', message: 'Loading data/manifest.json…', done: 0, total });
     const manifest = await manifestP;
-    const bdb = new BrowserDb(db, conn, dataUrl, manifest);
+    const bdb = new BrowserDb(conn, (file) => new RemoteParquet(new URL(file, dataUrl)), manifest, LAZY_FILES, () => db.terminate());
     let done = 0;
     onProgress({ phase: 'tables', message: 'Loading the summary tables…', done, total });
     await Promise.all(

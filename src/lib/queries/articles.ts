@@ -1,9 +1,9 @@
 /** Article list (with every drill-down the charts link to) and single-article detail. */
 import type { BoundQuery } from '$lib/db/types';
-import { whereClause, type Filters, type StanceTarget } from '$lib/filters';
+import { type Filters, type StanceTarget } from '$lib/filters';
 import { COLUMNS, type DatePrecision, type EntityKind, type Lang, type StanceLabel, type StanceRow, type TargetKind } from '$lib/schema';
 import { clampInt, likeContains } from './sql';
-import { entityCondition, stanceTargetCondition } from './common';
+import { entityCondition, factsWhere, stanceTargetCondition } from './common';
 
 export interface ArticleListOptions {
   /**
@@ -11,6 +11,11 @@ export interface ArticleListOptions {
    * browser then loads whole (once), so searching is the one list view whose cost grows with the corpus' text.
    */
   q?: string;
+  /**
+   * What `q` searches: `text` (title or text, the default) or `titles` only, for a corpus whose text is too big to
+   * load whole in the browser (the page says so).
+   */
+  search?: 'text' | 'titles';
   topic?: string | null;
   /** Articles mentioning `entity` (and `entity2` too, for a co-mention cell); '@un_system' = any UN body. */
   entity?: string | null;
@@ -40,36 +45,45 @@ export interface ArticleListRow {
   snippet: string;
 }
 
+/**
+ * The conditions over `article_facts f` (one row per article with the filter columns, loaded for every list view
+ * instead of the whole `articles` table), plus `t` (article_titles) and `x` (article_text) when searching.
+ */
 function listWhere(f: Filters, o: ArticleListOptions): BoundQuery {
-  const w = whereClause(f);
+  const w = factsWhere(f, 'f');
   const parts = [w.sql];
   const params: unknown[] = [...w.params];
   const query = o.q?.trim();
   if (query) {
-    parts.push(`a.title ILIKE ? ESCAPE '\\' OR x.text ILIKE ? ESCAPE '\\'`);
-    params.push(likeContains(query), likeContains(query));
+    if (o.search === 'titles') {
+      parts.push(`t.title ILIKE ? ESCAPE '\\'`);
+      params.push(likeContains(query));
+    } else {
+      parts.push(`t.title ILIKE ? ESCAPE '\\' OR x.text ILIKE ? ESCAPE '\\'`);
+      params.push(likeContains(query), likeContains(query));
+    }
   }
   if (o.topic) {
-    parts.push('EXISTS (SELECT 1 FROM topics t WHERE t.article_id = a.article_id AND t.topic_id = ?)');
+    parts.push('EXISTS (SELECT 1 FROM topics tp WHERE tp.article_id = f.article_id AND tp.topic_id = ?)');
     params.push(o.topic);
   }
   for (const id of [o.entity, o.entity2]) {
     if (!id) continue;
     const c = entityCondition(id, 'm');
-    parts.push(`EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.article_id AND ${c.sql})`);
+    parts.push(`EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = f.article_id AND ${c.sql})`);
     params.push(...c.params);
   }
   if (o.bucketStart) {
-    parts.push('a.date >= CAST(? AS DATE)');
+    parts.push('f.date >= CAST(? AS DATE)');
     params.push(o.bucketStart);
   }
   if (o.bucketEnd) {
-    parts.push('a.date < CAST(? AS DATE)');
+    parts.push('f.date < CAST(? AS DATE)');
     params.push(o.bucketEnd);
   }
   if (o.stanceTarget) {
     const c = stanceTargetCondition(o.stanceTarget, 's');
-    let sqlText = `EXISTS (SELECT 1 FROM stances s WHERE s.article_id = a.article_id AND ${c.sql} AND s.confidence >= ?`;
+    let sqlText = `EXISTS (SELECT 1 FROM stances s WHERE s.article_id = f.article_id AND ${c.sql} AND s.confidence >= ?`;
     params.push(...c.params, Math.min(1, Math.max(0, o.threshold ?? 0)));
     if (o.stanceLabel) {
       sqlText += ' AND s.stance = ?';
@@ -80,32 +94,64 @@ function listWhere(f: Filters, o: ArticleListOptions): BoundQuery {
   return { sql: parts.map((p) => `(${p})`).join(' AND '), params };
 }
 
-/** Text is joined only when the search needs it for every row; otherwise the page's rows get it afterwards. */
+/** Titles (and text, for a full-text search) are joined only when searching. */
 function listFrom(o: ArticleListOptions): string {
-  return o.q?.trim() ? 'articles a LEFT JOIN article_text x ON x.article_id = a.article_id' : 'articles a';
+  if (!o.q?.trim()) return 'article_facts f';
+  const titles = 'article_facts f JOIN article_titles t ON t.article_id = f.article_id';
+  return o.search === 'titles' ? titles : `${titles} LEFT JOIN article_text x ON x.article_id = f.article_id`;
+}
+
+/** Whether a list query reads every article's text (a full-text search). */
+function searchesText(o: ArticleListOptions): boolean {
+  return Boolean(o.q?.trim()) && o.search !== 'titles';
+}
+
+/** `article_rows__rows` ranges for the articles of `ids` (a query with a `text_row` column). */
+function rowIndexRows(ids: BoundQuery): BoundQuery {
+  return { sql: `SELECT p.text_row AS row_start, p.text_row + 1 AS row_end FROM (${ids.sql}) p`, params: ids.params };
+}
+
+/**
+ * Ranges of file row numbers, from article_rows, of the articles of `ids` (a query with a `text_row` column):
+ * `start`/`end` are expressions over `r` (article_rows). Declares the article_rows rows it reads.
+ */
+function partRows(ids: BoundQuery, start: string, end: string): BoundQuery {
+  return {
+    sql: `SELECT ${start} AS row_start, ${end} AS row_end FROM (${ids.sql}) p JOIN article_rows__rows r ON r.text_row = p.text_row`,
+    params: ids.params,
+    parts: { article_rows__rows: rowIndexRows(ids) }
+  };
+}
+
+/** Like partRows, for a list column of article_rows (`topic_rows`, `stance_rows`): one range per listed row. */
+function listedRows(ids: BoundQuery, col: 'topic_rows' | 'stance_rows'): BoundQuery {
+  return {
+    sql: `SELECT u.v AS row_start, u.v + 1 AS row_end
+      FROM (SELECT unnest(r.${col}) AS v FROM (${ids.sql}) p JOIN article_rows__rows r ON r.text_row = p.text_row) u`,
+    params: ids.params,
+    parts: { article_rows__rows: rowIndexRows(ids) }
+  };
 }
 
 export function buildArticleListQuery(f: Filters, o: ArticleListOptions = {}): BoundQuery {
   const w = listWhere(f, o);
   const page = [clampInt(o.limit ?? 25, 1, 500, 25), clampInt(o.offset ?? 0, 0, 10_000_000, 0)];
-  const ids = `SELECT a.article_id, a.date FROM ${listFrom(o)} WHERE ${w.sql}
-      ORDER BY a.date DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?`;
+  const ids: BoundQuery = {
+    sql: `SELECT f.article_id, f.date, f.text_row FROM ${listFrom(o)} WHERE ${w.sql}
+      ORDER BY f.date DESC NULLS LAST, f.article_id LIMIT ? OFFSET ?`,
+    params: [...w.params, ...page]
+  };
   return {
-    sql: `WITH page AS (${ids})
+    // The page's rows of articles.parquet only (articles__rows): the list never loads the whole articles table.
+    sql: `WITH page AS (${ids.sql})
       SELECT a.article_id, a.title, a.date, a.date_precision, a.source_id, a.source_name, a.country, a.lang,
         a.chars, left(x.text, 280) AS snippet
-      FROM page p JOIN articles a ON a.article_id = p.article_id
+      FROM page p JOIN articles__rows a ON a.article_id = p.article_id
       LEFT JOIN article_text x ON x.article_id = a.article_id
       ORDER BY a.date DESC NULLS LAST, a.article_id`,
-    params: [...w.params, ...page],
-    text: o.q?.trim()
-      ? { all: true }
-      : {
-          rows: {
-            sql: `SELECT f.text_row FROM (${ids}) p JOIN article_facts f ON f.article_id = p.article_id`,
-            params: [...w.params, ...page]
-          }
-        }
+    params: ids.params,
+    parts: { articles__rows: partRows(ids, 'r.article_row', 'r.article_row + 1') },
+    text: searchesText(o) ? { all: true } : { rows: { sql: `SELECT p.text_row FROM (${ids.sql}) p`, params: ids.params } }
   };
 }
 
@@ -115,18 +161,27 @@ export interface ArticleCountRow {
 export function buildArticleCountQuery(f: Filters, o: ArticleListOptions = {}): BoundQuery {
   const w = listWhere(f, o);
   const q: BoundQuery = { sql: `SELECT count(*) AS n FROM ${listFrom(o)} WHERE ${w.sql}`, params: w.params };
-  if (o.q?.trim()) q.text = { all: true };
+  if (searchesText(o)) q.text = { all: true };
   return q;
 }
 
-/** The full article row (ArticleRow from schema.ts). */
+/** The article's row of article_facts, as the `text_row` column partRows expects. */
+function oneArticle(id: string): BoundQuery {
+  return { sql: 'SELECT text_row FROM article_facts WHERE article_id = ?', params: [id] };
+}
+
+/**
+ * The full article row (ArticleRow from schema.ts), from its own row group of articles.parquet (`articles__rows`)
+ * and of article_text.parquet: opening an article never loads a whole table but article_facts.
+ */
 export function buildArticleQuery(id: string): BoundQuery {
   // The text comes from article_text: the browser's `articles` table is loaded without it.
   const cols = COLUMNS.articles.map((c) => (c === 'text' ? 'x.text' : `a.${c}`)).join(', ');
   return {
-    sql: `SELECT ${cols} FROM articles a LEFT JOIN article_text x ON x.article_id = a.article_id WHERE a.article_id = ?`,
+    sql: `SELECT ${cols} FROM articles__rows a LEFT JOIN article_text x ON x.article_id = a.article_id WHERE a.article_id = ?`,
     params: [id],
-    text: { rows: { sql: 'SELECT text_row FROM article_facts WHERE article_id = ?', params: [id] } }
+    parts: { articles__rows: partRows(oneArticle(id), 'r.article_row', 'r.article_row + 1') },
+    text: { rows: oneArticle(id) }
   };
 }
 
@@ -147,9 +202,11 @@ export function buildArticleMentionsQuery(id: string): BoundQuery {
   return {
     sql: `SELECT m.mention_id, m.entity_id, m.kind, coalesce(e.label_en, m.entity_id) AS label_en,
         e.country AS entity_country, m.surface, m.start, m."end", m.sentence_index, m.sentence_start, m.sentence_end
-      FROM mentions m LEFT JOIN entities e ON e.entity_id = m.entity_id
+      FROM mentions__rows m LEFT JOIN entities e ON e.entity_id = m.entity_id
       WHERE m.article_id = ? ORDER BY m.start, m.mention_id`,
-    params: [id]
+    params: [id],
+    // Only the row groups of mentions.parquet holding this article's mentions (article_rows says where).
+    parts: { mentions__rows: partRows(oneArticle(id), 'r.mention_start', 'r.mention_end') }
   };
 }
 
@@ -169,9 +226,10 @@ export function buildArticleTopicsQuery(id: string): BoundQuery {
   return {
     sql: `SELECT t.topic_id, coalesce(d.label_en, t.topic_id) AS label_en, coalesce(d.color, '#888888') AS color,
         t.score, t.hits, t.matched_terms, t.first_start, t.first_end, t.sentence_start, t.sentence_end
-      FROM topics t LEFT JOIN topic_defs d ON d.topic_id = t.topic_id
+      FROM topics__rows t LEFT JOIN topic_defs d ON d.topic_id = t.topic_id
       WHERE t.article_id = ? ORDER BY t.score DESC, t.topic_id`,
-    params: [id]
+    params: [id],
+    parts: { topics__rows: listedRows(oneArticle(id), 'topic_rows') }
   };
 }
 
@@ -184,11 +242,12 @@ export function buildArticleStancesQuery(id: string): BoundQuery {
     sql: `SELECT s.stance_id, s.target_kind, s.target_id, coalesce(e.label_en, d.label_en, s.target_id) AS target_label,
         s.stance, s.score, s.confidence, s.cue, s.cue_start, s.cue_end, s.sentence, s.sentence_start, s.sentence_end,
         s.n_evidence
-      FROM stances s
+      FROM stances__rows s
       LEFT JOIN entities e ON s.target_kind = 'entity' AND e.entity_id = s.target_id
       LEFT JOIN topic_defs d ON s.target_kind = 'topic' AND d.topic_id = s.target_id
       WHERE s.article_id = ? ORDER BY s.cue_start, s.stance_id`,
-    params: [id]
+    params: [id],
+    parts: { stances__rows: listedRows(oneArticle(id), 'stance_rows') }
   };
 }
 
@@ -199,7 +258,8 @@ export interface ArticleTermRow {
 }
 export function buildArticleTermsQuery(id: string): BoundQuery {
   return {
-    sql: 'SELECT term, score, rank FROM terms WHERE article_id = ? ORDER BY rank, term',
-    params: [id]
+    sql: 'SELECT term, score, rank FROM terms__rows WHERE article_id = ? ORDER BY rank, term',
+    params: [id],
+    parts: { terms__rows: partRows(oneArticle(id), 'r.term_start', 'r.term_end') }
   };
 }

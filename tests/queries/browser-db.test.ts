@@ -1,0 +1,211 @@
+/**
+ * The site's BrowserDb (src/lib/db/browser-db.ts) on DuckDB-WASM, over the fixture's Parquet rewritten in row groups of
+ * 2 rows, so "load only the row groups holding an article's rows" is a real selection: every per-article query and the
+ * list page must return exactly what node-api returns over the whole tables; a partial table must never answer a query
+ * that did not declare its rows; a whole-table query after partial loads still sees the whole table; a failed range read
+ * fails the query (the page then shows an error, not an empty box).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDuckDB, NODE_RUNTIME, ConsoleLogger, LogLevel, type DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
+import { ParquetFile, readParquet, writeParquet, Table, WriterPropertiesBuilder } from 'parquet-wasm/node';
+import { BrowserDb, type DuckConn, type LazyFiles, type ParquetSource } from '$lib/db/browser-db';
+import { sqlString } from '$lib/db/node';
+import { EMPTY_FILTERS, UN_SYSTEM } from '$lib/filters';
+import {
+  ARTICLE_TITLES,
+  COLUMNS,
+  DERIVED_PARQUET_FILES,
+  PARQUET_FILES,
+  type Manifest
+} from '$lib/schema';
+import * as Q from '$lib/queries';
+import { openFixtureDb } from '../helpers/node-db';
+
+let env: Awaited<ReturnType<typeof openFixtureDb>>;
+/** Row groups read per file, by the sources below. */
+const reads = new Map<string, number[]>();
+/** Files whose reads fail (a server error, a dropped connection). */
+const failing = new Set<string>();
+
+const LAZY: LazyFiles = {
+  articles: { file: PARQUET_FILES.articles, columns: COLUMNS.articles.filter((c) => c !== 'text') },
+  mentions: { file: PARQUET_FILES.mentions },
+  topics: { file: PARQUET_FILES.topics },
+  stances: { file: PARQUET_FILES.stances },
+  entities: { file: PARQUET_FILES.entities },
+  topic_defs: { file: PARQUET_FILES.topic_defs },
+  terms: { file: PARQUET_FILES.terms },
+  article_facts: { file: DERIVED_PARQUET_FILES.article_facts },
+  entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
+  [ARTICLE_TITLES]: { file: PARQUET_FILES.articles, columns: ['article_id', 'title'] }
+};
+/** Rewritten in row groups of 2 rows (same rows, same order: row numbers stay valid). */
+const SMALL_GROUPS = [
+  PARQUET_FILES.articles,
+  PARQUET_FILES.mentions,
+  PARQUET_FILES.topics,
+  PARQUET_FILES.stances,
+  PARQUET_FILES.terms,
+  DERIVED_PARQUET_FILES.article_rows,
+  DERIVED_PARQUET_FILES.article_text
+];
+
+function source(file: string): ParquetSource {
+  const path = join(env.dir, file);
+  return {
+    async read(opts = {}) {
+      if (failing.has(file)) throw new Error(`${file}: HTTP 503`);
+      if (opts.rowGroups) reads.set(file, [...(reads.get(file) ?? []), ...opts.rowGroups]);
+      // As the site reads by range: a ParquetFile honours row groups and columns (readParquet ignores both).
+      const f = await ParquetFile.fromFile(new Blob([await readFile(path)]));
+      return (await f.read(opts)).intoIPCStream();
+    },
+    async rowGroupStarts() {
+      if (failing.has(file)) throw new Error(`${file}: HTTP 503`);
+      const rows = await env.db.query<{ n: number }>({
+        sql: `SELECT row_group_id, any_value(row_group_num_rows) AS n FROM parquet_metadata(${sqlString(path)}) GROUP BY ALL ORDER BY row_group_id`,
+        params: []
+      });
+      const starts = [0];
+      for (const r of rows) starts.push(starts[starts.length - 1] + r.n);
+      return starts;
+    },
+    async bytes() {
+      return (await readFile(path)).length;
+    }
+  };
+}
+
+/** A fresh DuckDB-WASM database per Db: partial tables start empty. */
+async function openDb(): Promise<BrowserDb> {
+  const wasm = await newWasm();
+  const c = wasm.connect();
+  c.query('SET autoload_known_extensions = false');
+  c.query('CREATE TABLE article_text (article_id VARCHAR, text VARCHAR)');
+  const conn: DuckConn = {
+    query: async (sql) => c.query(sql),
+    prepare: async (sql) => {
+      const stmt = c.prepare(sql);
+      return { query: async (...params: unknown[]) => stmt.query(...params), close: async () => stmt.close() };
+    },
+    insertArrowFromIPCStream: async (buf, opts) => c.insertArrowFromIPCStream(buf, opts),
+    close: async () => c.close()
+  };
+  return new BrowserDb(conn, source, { files: {} } as unknown as Manifest, LAZY);
+}
+
+beforeAll(async () => {
+  env = await openFixtureDb();
+  for (const file of SMALL_GROUPS) {
+    const path = join(env.dir, file);
+    const table = Table.fromIPCStream(readParquet(new Uint8Array(await readFile(path))).intoIPCStream());
+    await writeFile(path, writeParquet(table, new WriterPropertiesBuilder().setMaxRowGroupSize(2).build()));
+  }
+});
+afterAll(async () => {
+  await env?.cleanup();
+});
+
+async function newWasm(): Promise<DuckDBBindings> {
+  const dist = dirname(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+  const wasm = await createDuckDB(
+    {
+      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
+      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') }
+    },
+    new ConsoleLogger(LogLevel.WARNING),
+    NODE_RUNTIME
+  );
+  await wasm.instantiate(() => {});
+  wasm.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+  return wasm;
+}
+
+const round = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v])));
+
+describe('BrowserDb partial tables (row groups of 2 rows)', () => {
+  it('every per-article query returns what the whole tables give, reading only some row groups', async () => {
+    const ids = (await env.db.query<{ article_id: string }>({ sql: 'SELECT article_id FROM articles ORDER BY article_id', params: [] })).map(
+      (r) => r.article_id
+    );
+    expect(ids.length).toBeGreaterThan(5);
+    reads.clear();
+    // One Db per article: each starts with empty partial tables, so a missing row group cannot hide behind another
+    // article's earlier load.
+    for (const id of [...ids, 'no-such-article']) {
+      const db = await openDb();
+      for (const build of [Q.buildArticleQuery, Q.buildArticleMentionsQuery, Q.buildArticleTopicsQuery, Q.buildArticleStancesQuery, Q.buildArticleTermsQuery]) {
+        const q = build(id);
+        expect(round(await db.query(q)), `${build.name}(${id})`).toEqual(round(await env.db.query(q)));
+      }
+    }
+    // Every file was read in part: a row group of 2 rows never holds a whole table.
+    const total = await env.db.query<{ n: number }>({ sql: 'SELECT count(*) AS n FROM mentions', params: [] });
+    expect(total[0].n).toBeGreaterThan(4);
+    expect(reads.get(PARQUET_FILES.mentions)?.length).toBeGreaterThan(0);
+    expect(reads.get(PARQUET_FILES.articles)?.length).toBeGreaterThan(0);
+  });
+
+  it('one article reads only the row groups holding its rows', async () => {
+    reads.clear();
+    const db = await openDb();
+    await db.query(Q.buildArticleMentionsQuery('a01'));
+    const groups = reads.get(PARQUET_FILES.mentions) ?? [];
+    const [{ n }] = await env.db.query<{ n: number }>({ sql: "SELECT count(*) AS n FROM mentions WHERE article_id = 'a01'", params: [] });
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups.length).toBeLessThanOrEqual(Math.ceil(n / 2) + 1);
+  });
+
+  it('list pages (with drill-downs and a titles-only search) equal node-api', async () => {
+    const db = await openDb();
+    const cases = [
+      Q.buildArticleListQuery(EMPTY_FILTERS, { limit: 4, offset: 0 }),
+      Q.buildArticleListQuery(EMPTY_FILTERS, { limit: 4, offset: 4 }),
+      Q.buildArticleListQuery({ ...EMPTY_FILTERS, countries: ['IR'], topics: ['sanctions'] }, { limit: 3 }),
+      Q.buildArticleListQuery(EMPTY_FILTERS, { entity: 'us', limit: 5 }),
+      Q.buildArticleListQuery(EMPTY_FILTERS, { stanceTarget: { target_kind: 'entity', target_id: UN_SYSTEM }, threshold: 0.1 }),
+      Q.buildArticleListQuery(EMPTY_FILTERS, { q: 'تحریم', search: 'titles' }),
+      Q.buildArticleCountQuery(EMPTY_FILTERS, { q: 'تحریم', search: 'titles' }),
+      Q.buildArticleListQuery(EMPTY_FILTERS, { q: 'تحریم' })
+    ];
+    for (const q of cases) expect(round(await db.query(q))).toEqual(round(await env.db.query(q)));
+  });
+
+  it('a query naming a partial table without declaring its rows fails', async () => {
+    const db = await openDb();
+    await db.query(Q.buildArticleMentionsQuery('a01')); // some rows of mentions__rows are loaded
+    await expect(db.query({ sql: 'SELECT count(*) AS n FROM mentions__rows', params: [] })).rejects.toThrow(/loaded in part only/);
+  });
+
+  it('whole-table queries after partial loads still see every row', async () => {
+    const db = await openDb();
+    await db.query(Q.buildArticleMentionsQuery('a01'));
+    await db.query(Q.buildArticleStancesQuery('a02'));
+    for (const sql of ['SELECT count(*) AS n FROM mentions', 'SELECT count(*) AS n FROM stances', 'SELECT count(*) AS n FROM articles']) {
+      expect(await db.query({ sql, params: [] })).toEqual(await env.db.query({ sql, params: [] }));
+    }
+    const co = Q.buildStanceTargetsQuery(EMPTY_FILTERS);
+    expect(round(await db.query(co))).toEqual(round(await env.db.query(co)));
+  });
+
+  it('a failed range read fails the query instead of returning no rows', async () => {
+    const db = await openDb();
+    failing.add(PARQUET_FILES.mentions);
+    try {
+      await expect(db.query(Q.buildArticleMentionsQuery('a01'))).rejects.toThrow(/503/);
+    } finally {
+      failing.delete(PARQUET_FILES.mentions);
+    }
+    // and a later try loads it
+    expect((await db.query(Q.buildArticleMentionsQuery('a01'))).length).toBeGreaterThan(0);
+  });
+
+  it('fileBytes gives the size of article_text.parquet', async () => {
+    const db = await openDb();
+    expect(await db.fileBytes('article_text')).toBe((await readFile(join(env.dir, DERIVED_PARQUET_FILES.article_text))).length);
+  });
+});
