@@ -3,7 +3,8 @@
  *
  * Prints one table: for each corpus size, preprocessing throughput (MB/s of text, articles/s), peak RSS, Parquet size
  * per table, DuckDB (Node) time of every dashboard query, and in headless Chromium on the built site: cold load to
- * the first drawn chart and p50/p95 from a control change to the chart redrawn. Figures are measured and printed,
+ * the first drawn chart, p50/p95 from a control change to the chart redrawn, and every other page opened cold (time
+ * to drawn, MB fetched; scripts/bench-pages.ts). Figures are measured and printed,
  * never asserted. Benchmark corpora are made by `npm run synth` (benchmark-only) and cached in .bench/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { openNodeDb } from '../src/lib/db/node';
 import { EMPTY_FILTERS } from '../src/lib/filters';
 import * as Q from '../src/lib/queries';
 import { DERIVED_PARQUET_FILES, PARQUET_FILES, type Manifest, type TableName } from '../src/lib/schema';
+import { BENCH_PAGES, timePages, type PageTiming } from './bench-pages';
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +56,8 @@ interface Row {
   parquet: Record<string, number>;
   rows: Record<string, number>;
   queries: Record<string, number>;
+  /** Each other dashboard page opened cold: time to drawn, MB fetched, state. */
+  pages: PageTiming[];
   browser: {
     coldMs: number | null;
     p50: number | null;
@@ -185,11 +189,17 @@ async function timeBrowser(dataDir: string): Promise<Row['browser']> {
     ranges.push([null, null]);
     const grans = ['week', 'quarter', 'year', 'month'];
 
-    const toggle = async (filter: string, value: string) => {
+    // Opening a filter's pop-up is not a filter change: it happens before the timer starts (`prepare`), and the
+    // change is the click on the option.
+    const open = async (filter: string) => {
       const d = `details[data-filter="${filter}"]`;
       if (!(await page.$eval(d, (e) => (e as HTMLDetailsElement).open))) await page.click(`${d} summary`);
-      await page.click(`${d} input[value="${value}"]`);
     };
+    const toggle = async (filter: string, value: string) => {
+      await open(filter);
+      await page.click(`details[data-filter="${filter}"] input[value="${value}"]`);
+    };
+    const prepare: Partial<Record<ChangeKind, () => Promise<void>>> = { country: () => open('countries'), topic: () => open('topics') };
     const change: Record<ChangeKind, (i: number) => Promise<void>> = {
       granularity: (i) => page.click(`[data-control="gran"] button[data-value="${grans[i % grans.length]}"]`),
       'date range': async (i) => {
@@ -215,6 +225,7 @@ async function timeBrowser(dataDir: string): Promise<Row['browser']> {
       for (const kind of CHANGE_KINDS) {
         if (kind === 'country' && !countries.length) continue;
         if (kind === 'topic' && !topics.length) continue;
+        await prepare[kind]?.();
         const start = await page.evaluate(() => performance.now());
         await change[kind](i);
         const end = await page.waitForFunction(
@@ -302,16 +313,25 @@ for (const n of sizes) {
   for (const [t, f] of Object.entries(DERIVED_PARQUET_FILES)) if (existsSync(join(out, f))) parquet[t] = statSync(join(out, f)).size / 1e6;
   console.error(`[bench] queries on ${n} …`);
   const queries = values['skip-queries'] ? {} : await timeQueries(out);
-  const browser = n <= Number(values['browser-max']) ? await timeBrowser(out) : { coldMs: null, p50: null, p95: null, note: 'skipped (--browser-max)' };
-  rows.push({ n, inputMB: textMB, seconds: p.seconds, mbps: textMB / p.seconds, aps: n / p.seconds, rssMB: p.rssMB, parquet, rows: p.manifest.rows, queries, browser });
+  const inBrowser = n <= Number(values['browser-max']);
+  const browser = inBrowser ? await timeBrowser(out) : { coldMs: null, p50: null, p95: null, note: 'skipped (--browser-max)' };
+  let pages: PageTiming[] = [];
+  if (inBrowser && existsSync('/usr/bin/chromium')) {
+    console.error(`[bench] other pages on ${n} …`);
+    const db = await openNodeDb(out);
+    const [a] = await db.query<{ article_id: string }>({ sql: 'SELECT article_id FROM article_facts ORDER BY text_row LIMIT 1', params: [] });
+    await db.close();
+    pages = await timePages(out, values['build-dir'] ? resolve(values['build-dir']) : join(ROOT, 'build'), a?.article_id ?? '');
+  }
+  rows.push({ n, inputMB: textMB, seconds: p.seconds, mbps: textMB / p.seconds, aps: n / p.seconds, rssMB: p.rssMB, parquet, rows: p.manifest.rows, queries, browser, pages });
 }
 
 const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
 const cols = rows.map((r) => r.n.toLocaleString('en'));
-const line = (label: string, vals: string[]) => console.log(`| ${label.padEnd(34)} | ${vals.map((v) => v.padStart(12)).join(' | ')} |`);
+const line = (label: string, vals: string[]) => console.log(`| ${label.padEnd(38)} | ${vals.map((v) => v.padStart(12)).join(' | ')} |`);
 console.log('');
 line('articles', cols);
-console.log(`|${'-'.repeat(36)}|${cols.map(() => '-'.repeat(14)).join('|')}|`);
+console.log(`|${'-'.repeat(40)}|${cols.map(() => '-'.repeat(14)).join('|')}|`);
 line('input JSONL (MB)', rows.map((r) => fmt(r.inputMB)));
 line('preprocess wall time (s)', rows.map((r) => fmt(r.seconds)));
 line('preprocess MB/s (input)', rows.map((r) => fmt(r.mbps, 2)));
@@ -329,5 +349,9 @@ line('  samples per kind', rows.map((r) => CHANGE_KINDS.map((k) => r.browser.byK
 line('input event → redraw p50 (ms)', rows.map((r) => fmt(r.browser.event?.p50, 0)));
 line('input event → redraw p95 (ms)', rows.map((r) => fmt(r.browser.event?.p95, 0)));
 for (const k of CHANGE_KINDS) line(`  ${k} p50 / p95 (ms)`, rows.map((r) => `${fmt(r.browser.event?.byKind[k]?.p50, 0)} / ${fmt(r.browser.event?.byKind[k]?.p95, 0)}`));
+const pageNames = BENCH_PAGES.map((p) => p.replace(/\?.*$/, ''));
+for (const [k, name] of pageNames.entries())
+  line(`page ${name} cold (ms / MB)`, rows.map((r) => (r.pages[k] ? `${fmt(r.pages[k].ms, 0)} / ${fmt(r.pages[k].mb, 0)}` : '—')));
 for (const r of rows) if (r.browser.note) console.log(`  browser at ${r.n}: ${r.browser.note}`);
+for (const r of rows) for (const p of r.pages) if (p.state !== 'ready') console.log(`  page ${p.page} at ${r.n}: ${p.state}`);
 console.log('\nTargets (issue): ≥ 20 MB/s preprocessing, < 1 GiB peak RSS at 1M, first chart ≤ 3 s and redraw p95 ≤ 100 ms at 1M.');
