@@ -8,7 +8,7 @@
  * never asserted. Benchmark corpora are made by `npm run synth` (benchmark-only) and cached in .bench/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -300,13 +300,20 @@ for (const n of sizes) {
   const input = synth(n);
   const out = join(BENCH, `out-${n}`);
   console.error(`[bench] preprocessing ${n} …`);
-  // --reuse: keep an earlier run's output (its manifest gives the run time; peak RSS is then unknown).
+  // --reuse: keep an earlier run's output; the wall time and peak RSS that bench measured for it are in bench-run.json
+  // (an output made otherwise has only its manifest's run time, and no peak RSS).
+  const runFile = join(out, 'bench-run.json');
   const p = values.reuse && existsSync(join(out, 'manifest.json'))
     ? (() => {
         const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
-        return { seconds: manifest.run_ms / 1000, rssMB: null, manifest };
+        const run = existsSync(runFile) ? (JSON.parse(readFileSync(runFile, 'utf8')) as { seconds: number; rssMB: number | null; run_ms: number }) : null;
+        return run && run.run_ms === manifest.run_ms ? { seconds: run.seconds, rssMB: run.rssMB, manifest } : { seconds: manifest.run_ms / 1000, rssMB: null, manifest };
       })()
-    : preprocess(input, out);
+    : (() => {
+        const r = preprocess(input, out);
+        writeFileSync(runFile, `${JSON.stringify({ seconds: r.seconds, rssMB: r.rssMB, run_ms: r.manifest.run_ms })}\n`);
+        return r;
+      })();
   const textMB = p.manifest.rows.articles ? statSync(input).size / 1e6 : 0;
   const parquet: Record<string, number> = {};
   for (const [t, f] of Object.entries(PARQUET_FILES)) parquet[t] = statSync(join(out, f)).size / 1e6;
