@@ -253,6 +253,59 @@ for (const ds of DATASETS) {
       noProblems();
     });
 
+    it('the reader lists the actors an article mentions, and says so when they cannot be loaded (never "None detected")', async () => {
+      await open('articles/?entity=iran');
+      const href = await w.page.getAttribute('[data-testid=article-table] tbody tr a', 'href');
+      expect(href).toMatch(/view\/\?id=/);
+      const url = new URL(href!, w.page.url()).href;
+      await w.page.goto(url);
+      await settle(w.page);
+      await w.page.waitForSelector('[data-testid=article-mentions]');
+      expect(await w.page.locator('[data-testid=article-mentions] li').count()).toBeGreaterThan(0);
+      expect(await w.page.locator('[data-testid=article-mentions]').textContent()).toContain('Iran');
+      noProblems();
+
+      // The same article with every read of mentions.parquet failing (a server error): an error, not an empty box.
+      const p = await env.browser.newPage();
+      try {
+        await p.route('**/mentions.parquet', (r) => r.fulfill({ status: 503, body: 'unavailable' }));
+        await p.goto(url);
+        await p.waitForSelector('[data-testid=mentions-error]', { timeout: 60_000 });
+        expect(await p.locator('[data-testid=mentions-error]').textContent()).toMatch(/Could not load this article's actor mentions/);
+        expect(await p.locator('[data-testid=no-mentions]').count()).toBe(0);
+        expect(await p.locator('[data-testid=highlights-incomplete]').count()).toBe(1);
+        // The other boxes still load: only the failed one says it failed.
+        await p.waitForFunction(() => !document.querySelector('.reader [aria-busy="true"]'), undefined, { timeout: 60_000 });
+        expect(await p.locator('[data-testid=topics-error], [data-testid=terms-error], [data-testid=stances-error]').count()).toBe(0);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('a search covers titles only, and says so, when the corpus text is too big to load in the browser', async () => {
+      // The same data, with article_text.parquet announced as 1 GB to the size probe (a one-byte range read).
+      const p = await env.browser.newPage();
+      try {
+        await p.route('**/article_text.parquet', (r) =>
+          r.request().headers()['range'] === 'bytes=0-0'
+            ? r.fulfill({ status: 206, headers: { 'content-range': 'bytes 0-0/1036000000', 'content-length': '1' }, body: 'P' })
+            : r.continue()
+        );
+        // A word of seed titles; the list must hold only articles whose title contains it.
+        await p.goto(env.server.url + 'articles/?q=' + encodeURIComponent('ا'));
+        await p.waitForSelector('[data-testid=titles-only-notice]', { timeout: 60_000 });
+        expect(await p.locator('[data-testid=titles-only-notice]').textContent()).toMatch(/titles only[\s\S]*1,036 MB/);
+        await p.waitForSelector('[data-testid=article-table] tbody tr, [data-testid=no-articles]');
+        for (const t of await p.locator('[data-testid=article-table] a.title-link').allTextContents()) expect(t).toContain('ا');
+      } finally {
+        await p.close();
+      }
+      // Unchanged on this (small) corpus: titles and text, no notice.
+      await open('articles/?q=' + encodeURIComponent('ا'));
+      expect(await w.page.locator('[data-testid=titles-only-notice]').count()).toBe(0);
+      noProblems();
+    });
+
     it('a filtered URL reopens the same view after reload, and back/forward step through views', async () => {
       await open('trends/?countries=IR&gran=quarter&measure=count&split=country');
       const before = await chartInfo(w.page);

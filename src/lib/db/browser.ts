@@ -74,14 +74,46 @@ const LAZY_FILES: LazyFiles = {
 class RemoteParquet implements ParquetSource {
   #file: Promise<ParquetFile | null> | null = null;
   #bytes: Promise<Uint8Array> | null = null;
+  #probe: Promise<{ status: number; size: number | null }> | null = null;
   constructor(readonly url: URL) {}
 
+  /**
+   * A one-byte range read: the status (206 = ranges work, 200 = whole files only, else an error) and the file size
+   * (`Content-Range: bytes 0-0/N`, or a 200's Content-Length, whose body is then not read).
+   */
+  #probeOnce(): Promise<{ status: number; size: number | null }> {
+    this.#probe ??= (async () => {
+      const res = await fetch(this.url, { headers: { Range: 'bytes=0-0' } });
+      const range = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '');
+      const n = range ? Number(range[1]) : res.status === 200 ? Number(res.headers.get('content-length')) : NaN;
+      if (res.status === 206) await res.arrayBuffer();
+      else await res.body?.cancel();
+      return { status: res.status, size: Number.isFinite(n) && n > 0 ? n : null };
+    })();
+    return this.#probe;
+  }
+
+  /**
+   * The file by range, or null when the server only serves whole files. A server error fails (and is tried again on
+   * the next read): parquet-wasm's fromUrl hits a WASM trap on an error answer and never settles, so it is only asked
+   * once the server has answered a range.
+   */
   #open(): Promise<ParquetFile | null> {
-    this.#file ??= ParquetFile.fromUrl(this.url.href).catch(() => null);
+    this.#file ??= (async () => {
+      const { status } = await this.#probeOnce();
+      if (status >= 400) throw new Error(`${this.url.pathname}: HTTP ${status}`);
+      if (status !== 206) return null;
+      return ParquetFile.fromUrl(this.url.href).catch(() => null);
+    })();
+    this.#file.catch(() => {
+      this.#file = null;
+      this.#probe = null;
+    });
     return this.#file;
   }
   #download(): Promise<Uint8Array> {
     this.#bytes ??= fetchOk(this.url).then(async (r) => new Uint8Array(await r.arrayBuffer()));
+    this.#bytes.catch(() => (this.#bytes = null));
     return this.#bytes;
   }
 
@@ -110,20 +142,14 @@ class RemoteParquet implements ParquetSource {
     return starts;
   }
 
-  /**
-   * Size in bytes, from the total of a one-byte range answer (`Content-Range: bytes 0-0/N`), else from a server
-   * that ignores ranges, its Content-Length (the body is then not read); null when the server says neither.
-   */
+  /** Size in bytes (null when the server does not say). */
   async bytes(): Promise<number | null> {
-    const ctl = new AbortController();
-    const res = await fetch(this.url, { headers: { Range: 'bytes=0-0' }, signal: ctl.signal });
-    try {
-      const range = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '');
-      const n = range ? Number(range[1]) : res.status === 200 ? Number(res.headers.get('content-length')) : NaN;
-      return Number.isFinite(n) && n > 0 ? n : null;
-    } finally {
-      ctl.abort();
+    const p = await this.#probeOnce();
+    if (p.status >= 400) {
+      this.#probe = null;
+      throw new Error(`${this.url.pathname}: HTTP ${p.status}`);
     }
+    return p.size;
   }
 }
 
