@@ -33,6 +33,28 @@ describe('article list', () => {
     expect(await ids({ q: 'snake' })).toEqual(['a11']); // only in the text
   });
 
+  it('drill-downs read article_entities / topic masks, and select exactly the articles the mentions / topics rows give', async () => {
+    const ref = async (sql: string, params: unknown[]) =>
+      (await run<{ article_id: string }>({ sql: `SELECT a.article_id FROM articles a WHERE ${sql} ORDER BY 1`, params })).map((r) => r.article_id);
+    const entities = (await run<{ id: string }>({ sql: 'SELECT DISTINCT entity_id AS id FROM mentions ORDER BY 1', params: [] })).map((r) => r.id);
+    const mention = (m: string, id: string) =>
+      id === UN_SYSTEM
+        ? { sql: `EXISTS (SELECT 1 FROM mentions ${m} WHERE ${m}.article_id = a.article_id AND ${m}.kind = 'un_body')`, params: [] }
+        : { sql: `EXISTS (SELECT 1 FROM mentions ${m} WHERE ${m}.article_id = a.article_id AND ${m}.entity_id = ?)`, params: [id] };
+    for (const id of [...entities, UN_SYSTEM, 'no_such_entity']) {
+      const c = mention('m', id);
+      expect(await ids({ entity: id }), id).toEqual(await ref(c.sql, c.params));
+      const d = mention('m2', 'us');
+      expect(await ids({ entity: id, entity2: 'us' }), `${id} & us`).toEqual(await ref(`${c.sql} AND ${d.sql}`, [...c.params, ...d.params]));
+    }
+    const topics = (await run<{ id: string }>({ sql: 'SELECT topic_id AS id FROM topic_defs ORDER BY 1', params: [] })).map((r) => r.id);
+    for (const t of [...topics, 'no_such_topic']) {
+      const want = await ref('EXISTS (SELECT 1 FROM topics t WHERE t.article_id = a.article_id AND t.topic_id = ?)', [t]);
+      expect(await ids({ topic: t }), t).toEqual(want);
+      expect(await count({ topic: t }), t).toBe(want.length);
+    }
+  });
+
   it('search: LIKE wildcards are literal', async () => {
     expect(await ids({ q: '50%' })).toEqual(['a12']);
     expect(await ids({ q: '%' })).toEqual(['a12']);

@@ -40,6 +40,7 @@ const LAZY: LazyFiles = {
   terms: { file: PARQUET_FILES.terms },
   article_facts: { file: DERIVED_PARQUET_FILES.article_facts },
   entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
+  article_entities: { file: DERIVED_PARQUET_FILES.article_entities },
   [ARTICLE_TITLES]: { file: PARQUET_FILES.articles, columns: ['article_id', 'title'] }
 };
 /** Rewritten in row groups of 2 rows (same rows, same order: row numbers stay valid). */
@@ -167,6 +168,7 @@ describe('BrowserDb partial tables (row groups of 2 rows)', () => {
       Q.buildArticleListQuery(EMPTY_FILTERS, { limit: 4, offset: 4 }),
       Q.buildArticleListQuery({ ...EMPTY_FILTERS, countries: ['IR'], topics: ['sanctions'] }, { limit: 3 }),
       Q.buildArticleListQuery(EMPTY_FILTERS, { entity: 'us', limit: 5 }),
+      Q.buildArticleListQuery(EMPTY_FILTERS, { entity: UN_SYSTEM, entity2: 'us', topic: 'sanctions' }),
       Q.buildArticleListQuery(EMPTY_FILTERS, { stanceTarget: { target_kind: 'entity', target_id: UN_SYSTEM }, threshold: 0.1 }),
       Q.buildArticleListQuery(EMPTY_FILTERS, { q: 'تحریم', search: 'titles' }),
       Q.buildArticleCountQuery(EMPTY_FILTERS, { q: 'تحریم', search: 'titles' }),

@@ -1,9 +1,9 @@
 /** Article list (with every drill-down the charts link to) and single-article detail. */
 import type { BoundQuery } from '$lib/db/types';
-import { type Filters, type StanceTarget } from '$lib/filters';
+import { UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
 import { COLUMNS, type DatePrecision, type EntityKind, type Lang, type StanceLabel, type StanceRow, type TargetKind } from '$lib/schema';
 import { clampInt, likeContains } from './sql';
-import { entityCondition, factsWhere, stanceTargetCondition } from './common';
+import { factsWhere, stanceTargetCondition, TOPIC_BITS_SQL } from './common';
 
 export interface ArticleListOptions {
   /**
@@ -64,14 +64,19 @@ function listWhere(f: Filters, o: ArticleListOptions): BoundQuery {
     }
   }
   if (o.topic) {
-    parts.push('EXISTS (SELECT 1 FROM topics tp WHERE tp.article_id = f.article_id AND tp.topic_id = ?)');
+    // The topic's bit of topic_mask (article_facts): the articles with a row of that topic in `topics`.
+    parts.push(`(f.topic_mask & coalesce((SELECT tb.mask FROM (${TOPIC_BITS_SQL}) tb WHERE tb.topic_id = ?), 0)) <> 0`);
     params.push(o.topic);
   }
   for (const id of [o.entity, o.entity2]) {
     if (!id) continue;
-    const c = entityCondition(id, 'm');
-    parts.push(`EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = f.article_id AND ${c.sql})`);
-    params.push(...c.params);
+    // article_entities (text_row × entity_no), not the 13M-row `mentions` at 1M: the articles with a mention of it.
+    const ents =
+      id === UN_SYSTEM
+        ? { sql: `SELECT ea.entity_no FROM entity_articles ea JOIN entities e ON e.entity_id = ea.entity_id WHERE e.kind = 'un_body'`, params: [] }
+        : { sql: 'SELECT ea.entity_no FROM entity_articles ea WHERE ea.entity_id = ?', params: [id] };
+    parts.push(`EXISTS (SELECT 1 FROM article_entities ae WHERE ae.text_row = f.text_row AND ae.entity_no IN (${ents.sql}))`);
+    params.push(...ents.params);
   }
   if (o.bucketStart) {
     parts.push('f.date >= CAST(? AS DATE)');
