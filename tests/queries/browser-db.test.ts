@@ -161,7 +161,7 @@ describe('BrowserDb partial tables (row groups of 2 rows)', () => {
     expect(groups.length).toBeLessThanOrEqual(Math.ceil(n / 2) + 1);
   });
 
-  it('list pages (with drill-downs and a titles-only search) equal node-api', async () => {
+  it('list pages (with drill-downs and a titles-only search) and the latest articles equal node-api', async () => {
     const db = await openDb();
     const cases = [
       Q.buildArticleListQuery(EMPTY_FILTERS, { limit: 4, offset: 0 }),
@@ -172,7 +172,9 @@ describe('BrowserDb partial tables (row groups of 2 rows)', () => {
       Q.buildArticleListQuery(EMPTY_FILTERS, { stanceTarget: { target_kind: 'entity', target_id: UN_SYSTEM }, threshold: 0.1 }),
       Q.buildArticleListQuery(EMPTY_FILTERS, { q: 'تحریم', search: 'titles' }),
       Q.buildArticleCountQuery(EMPTY_FILTERS, { q: 'تحریم', search: 'titles' }),
-      Q.buildArticleListQuery(EMPTY_FILTERS, { q: 'تحریم' })
+      Q.buildArticleListQuery(EMPTY_FILTERS, { q: 'تحریم' }),
+      Q.buildLatestArticlesQuery(EMPTY_FILTERS, 5),
+      Q.buildLatestArticlesQuery({ ...EMPTY_FILTERS, countries: ['IR'], topics: ['sanctions'] }, 3)
     ];
     for (const q of cases) expect(round(await db.query(q))).toEqual(round(await env.db.query(q)));
   });

@@ -128,6 +128,14 @@ function partRows(ids: BoundQuery, start: string, end: string): BoundQuery {
   };
 }
 
+/**
+ * `parts` for a query reading `articles__rows` for the articles of `ids` (a query with a `text_row` column): only the
+ * row groups of articles.parquet holding them are loaded.
+ */
+export function articleRowsParts(ids: BoundQuery): NonNullable<BoundQuery['parts']> {
+  return { articles__rows: partRows(ids, 'r.article_row', 'r.article_row + 1') };
+}
+
 /** Like partRows, for a list column of article_rows (`topic_rows`, `stance_rows`): one range per listed row. */
 function listedRows(ids: BoundQuery, col: 'topic_rows' | 'stance_rows'): BoundQuery {
   return {
@@ -155,7 +163,7 @@ export function buildArticleListQuery(f: Filters, o: ArticleListOptions = {}): B
       LEFT JOIN article_text x ON x.article_id = a.article_id
       ORDER BY a.date DESC NULLS LAST, a.article_id`,
     params: ids.params,
-    parts: { articles__rows: partRows(ids, 'r.article_row', 'r.article_row + 1') },
+    parts: articleRowsParts(ids),
     text: searchesText(o) ? { all: true } : { rows: { sql: `SELECT p.text_row FROM (${ids.sql}) p`, params: ids.params } }
   };
 }
