@@ -1,0 +1,582 @@
+/**
+ * The co-mention matrix computed in JS from typed arrays (a "co-mention cube"): article_facts (one row per article:
+ * the filter-bar columns and topic_mask) and article_entities (one row per article × entity) held as a CSR list of
+ * entity indexes per article, so a filter or option change is a scan of typed arrays (tens of ms at 1M articles)
+ * instead of a DuckDB-WASM query over 8M joined rows. `buildCoMentionQuery` (comentions.ts) stays the reference and
+ * the fallback: tests/queries/comention-cube.test.ts asserts identical rows on the fixture.
+ *
+ * Semantics reproduced from the SQL (factsWhere / whereClause and buildCoMentionQuery):
+ *   - date range on DATE, inclusive; either bound drops undated articles (NULL never compares true);
+ *   - countries / sources / languages `IN (list)`: NULL never passes a non-empty list;
+ *   - topics: any of the chosen topics, `topic_mask & bits <> 0`, bit i = i-th topic_id of topic_defs in byte order;
+ *     unknown topic ids add no bit (so only unknown ids select nothing);
+ *   - an (article, entity) row counts once per row of article_entities; rows whose entity_no is not in
+ *     entity_articles, or whose text_row is not in article_facts, are not counted (the SQL joins drop them);
+ *   - top-N actors by filtered articles, ties by entity_id (byte order), kinds as `e.kind IN (...)` (an entity missing
+ *     from `entities` has kind NULL and passes only when no kind is chosen);
+ *   - every top actor × every topic of topic_defs (zero pairs included), or × every other top actor (no diagonal);
+ *   - jaccard = a / (r + c − a), pmi = log2(a·N / (r·c)) or null when a = 0, value per measure;
+ *   - ORDER BY row_articles DESC, row_id, col_articles DESC, col_id.
+ */
+import type { CoMentionOptions, CoMentionRow } from './comentions';
+import type { Filters } from '$lib/filters';
+import type { EntityKind } from '$lib/schema';
+import { clampInt } from './sql';
+
+/** Day number of a NULL date (never inside a range). */
+export const NULL_DAY = -2147483648;
+
+const DAY_MS = 86_400_000;
+function isoToDay(s: string): number {
+  return Math.round(Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / DAY_MS);
+}
+
+/** Byte order of UTF-8 strings, as DuckDB compares VARCHAR (UTF-16 order differs only past U+FFFF vs U+E000+). */
+export function cmpBytes(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // A surrogate (U+D800–U+DFFF, a code point ≥ U+10000) sorts after every other BMP code unit in UTF-8.
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy) return sx ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** A dictionary-encoded string column: `codes[i]` indexes `values` (which may hold null). */
+export interface CodedColumn {
+  codes: Int32Array;
+  values: readonly (string | null)[];
+}
+
+/** Column-wise input. Arrays of article_facts rows share one length, article_entities rows another. */
+export interface CoMentionCubeColumns {
+  facts: {
+    length: number;
+    /** Day numbers (days since 1970-01-01), NULL_DAY where NULL. */
+    date: Int32Array;
+    country: CodedColumn;
+    source_id: CodedColumn;
+    lang: CodedColumn;
+    /** topic_mask split into its low and high 32 bits (a NULL mask as 0: it passes no topic test either way). */
+    maskLo: Int32Array;
+    maskHi: Int32Array;
+    text_row: Int32Array;
+  };
+  /** article_entities. */
+  pairs: { length: number; text_row: Int32Array; entity_no: Int32Array };
+  entityArticles: readonly { entity_id: string; entity_no: number }[];
+  entities: readonly { entity_id: string; label_en: string | null; kind: EntityKind | null }[];
+  topicDefs: readonly { topic_id: string; label_en: string | null }[];
+}
+
+/** Which algorithm serves which size; the defaults suit every case, tests lower them to cover the other paths. */
+export interface CoMentionCubeTuning {
+  /**
+   * Largest distinct-masks × entities matrix kept per selection (an actors × topics grid is then read from it without
+   * a second scan); past it, a second scan counts the pairs.
+   */
+  maxMaskCells?: number;
+  /**
+   * Largest top-N whose actors × actors pairs are counted through per-article bitmasks (8 actors a byte, byte × byte
+   * histograms); past it, or when an article lists an entity twice, every pair in every article is counted.
+   */
+  maxByteActors?: number;
+}
+
+/** Per filter: the selected articles and their per-entity and per-topic counts (kinds and options apply later). */
+interface Selection {
+  /** Selected article_facts rows. */
+  rows: Int32Array;
+  count: number;
+  /** Per entity index: selected articles mentioning it (article_entities rows). */
+  entityCount: Int32Array;
+  /** Per mask bit: selected articles carrying it. */
+  bitCount: Float64Array;
+  /** Per (mask code, entity index), at [code * E + entity]: selected articles with that mask mentioning the entity. */
+  byMask: Int32Array | null;
+}
+
+export class CoMentionCube {
+  readonly nArticles: number;
+  readonly #date: Int32Array;
+  readonly #country: CodedColumn;
+  readonly #source: CodedColumn;
+  readonly #lang: CodedColumn;
+  /** Per article: the code of its topic_mask among the distinct masks. */
+  readonly #maskCode: Int32Array;
+  /** Per mask code: its set bits, #maskBits[#maskBitStart[c] .. #maskBitStart[c + 1]). */
+  readonly #maskBitStart: Int32Array;
+  readonly #maskBits: Uint8Array;
+  /** Per mask code: does it pass the topic filter's bits (scratch, one per filter). */
+  readonly #maskLo: Int32Array;
+  readonly #maskHi: Int32Array;
+  /** Whether selections keep per-mask entity counts (distinct masks × entities small enough). */
+  readonly #byMask: boolean;
+  /** CSR: the entity indexes of article_facts row i are #ent[#start[i] .. #start[i + 1]). */
+  readonly #start: Int32Array;
+  readonly #ent: Uint16Array | Int32Array;
+  /** Per entity index (the rows of entity_articles). */
+  readonly #entId: string[];
+  readonly #entLabel: string[];
+  readonly #entKind: (EntityKind | null)[];
+  /** Position of each entity index in entity_id byte order (the tie-break). */
+  readonly #entRank: Int32Array;
+  /** topic_defs rows, and per row its mask bit (-1 past bit 63). */
+  readonly #topics: { id: string; label: string; bit: number }[];
+  /** topic_id → mask bit, for the topics filter. */
+  readonly #bitOf = new Map<string, number>();
+  readonly #buf: Int32Array;
+  readonly #maxByteActors: number;
+  /** Whether some article lists an entity twice in article_entities (each row counts, as in the SQL joins). */
+  readonly #repeats: boolean;
+  /** Scratch for one article's top actors (as long as the longest entity list). */
+  readonly #here: Int32Array;
+  /** The last few selections, most recent last (a filter toggled back and forth is not counted again). */
+  readonly #sels = new Map<string, Selection>();
+  #last: { key: string; base: CoMentionRow[] } | null = null;
+
+  constructor(c: CoMentionCubeColumns, tuning: CoMentionCubeTuning = {}) {
+    const maxMaskCells = tuning.maxMaskCells ?? 4_000_000;
+    this.#maxByteActors = tuning.maxByteActors ?? 64;
+    const f = c.facts;
+    const n = (this.nArticles = f.length);
+    this.#date = f.date;
+    this.#country = f.country;
+    this.#source = f.source_id;
+    this.#lang = f.lang;
+    // Distinct topic masks (at most 2^topics, and in practice a few hundred) as codes, with their bits.
+    this.#maskCode = new Int32Array(n);
+    const maskIndex = new Map<number | string, number>();
+    // Masks of the first 16 topics (most taxonomies) are looked up in an array, others in the Map.
+    const dense = new Int32Array(65536).fill(-1);
+    const los: number[] = [];
+    const his: number[] = [];
+    let prevLo = 0;
+    let prevHi = 0;
+    let prevCode = -1;
+    for (let i = 0; i < n; i++) {
+      const lo = f.maskLo[i];
+      const hi = f.maskHi[i];
+      if (prevCode >= 0 && lo === prevLo && hi === prevHi) {
+        this.#maskCode[i] = prevCode;
+        continue;
+      }
+      let code = hi === 0 && lo >= 0 && lo < 65536 ? dense[lo] : -1;
+      if (code < 0) {
+        const key = hi === 0 ? lo : `${hi}:${lo}`;
+        code = maskIndex.get(key) ?? -1;
+        if (code < 0) {
+          maskIndex.set(key, (code = los.length));
+          los.push(lo);
+          his.push(hi);
+        }
+        if (hi === 0 && lo >= 0 && lo < 65536) dense[lo] = code;
+      }
+      this.#maskCode[i] = prevCode = code;
+      prevLo = lo;
+      prevHi = hi;
+    }
+    const M = los.length;
+    this.#maskLo = Int32Array.from(los);
+    this.#maskHi = Int32Array.from(his);
+    this.#maskBitStart = new Int32Array(M + 1);
+    const bits: number[] = [];
+    for (let m = 0; m < M; m++) {
+      for (let b = 0; b < 64; b++) if (((b < 32 ? los[m] : his[m]) >>> (b & 31)) & 1) bits.push(b);
+      this.#maskBitStart[m + 1] = bits.length;
+    }
+    this.#maskBits = Uint8Array.from(bits);
+    this.#buf = new Int32Array(n);
+
+    // Entities: entity_articles LEFT JOIN entities.
+    const meta = new Map<string, { label_en: string | null; kind: EntityKind | null }>();
+    for (const e of c.entities) if (!meta.has(e.entity_id)) meta.set(e.entity_id, e);
+    const E = c.entityArticles.length;
+    this.#entId = c.entityArticles.map((e) => e.entity_id);
+    this.#entLabel = c.entityArticles.map((e) => meta.get(e.entity_id)?.label_en ?? e.entity_id);
+    this.#entKind = c.entityArticles.map((e) => meta.get(e.entity_id)?.kind ?? null);
+    const byId = [...this.#entId.keys()].sort((a, b) => cmpBytes(this.#entId[a], this.#entId[b]));
+    this.#entRank = new Int32Array(E);
+    byId.forEach((k, r) => (this.#entRank[k] = r));
+    this.#byMask = E * M <= maxMaskCells;
+    const entOfNo = new Map<number, number>();
+    c.entityArticles.forEach((e, k) => {
+      if (!entOfNo.has(e.entity_no)) entOfNo.set(e.entity_no, k);
+    });
+
+    // Topics: bit i = i-th topic_id in byte order (row_number over topic_defs ORDER BY topic_id).
+    const ids = c.topicDefs.map((t) => t.topic_id);
+    const order = [...ids.keys()].sort((a, b) => cmpBytes(ids[a], ids[b]));
+    const bitOfRow = new Int32Array(ids.length);
+    order.forEach((row, i) => (bitOfRow[row] = i < 64 ? i : -1));
+    this.#topics = c.topicDefs.map((t, row) => ({ id: t.topic_id, label: t.label_en ?? t.topic_id, bit: bitOfRow[row] }));
+    for (const t of this.#topics) if (t.bit >= 0) this.#bitOf.set(t.id, t.bit);
+
+    // article_facts row of each text_row.
+    let maxText = -1;
+    for (let i = 0; i < n; i++) if (f.text_row[i] > maxText) maxText = f.text_row[i];
+    const rowOfText = new Int32Array(maxText + 1).fill(-1);
+    for (let i = 0; i < n; i++) if (f.text_row[i] >= 0) rowOfText[f.text_row[i]] = i;
+
+    // Entity index per entity_no (dense lookup when the numbers are small, as the pipeline writes them).
+    let maxNo = -1;
+    for (const no of entOfNo.keys()) if (no > maxNo) maxNo = no;
+    const entOfNoArr = new Int32Array(Math.max(0, maxNo + 1)).fill(-1);
+    for (const [no, k] of entOfNo) if (no >= 0) entOfNoArr[no] = k;
+
+    // CSR by article_facts row: count, prefix sums, fill (a counting sort; one sequential pass when both tables are in
+    // text_row order, as the pipeline writes them).
+    const p = c.pairs;
+    const pText = p.text_row;
+    const pNo = p.entity_no;
+    const L = p.length;
+    const start = (this.#start = new Int32Array(n + 1));
+    // Per article_entities row: its article_facts row, -1 when it has none or its entity is not in entity_articles.
+    const rowOfPair = new Int32Array(L);
+    for (let j = 0; j < L; j++) {
+      const t = pText[j];
+      const no = pNo[j];
+      const r = t >= 0 && t <= maxText && no >= 0 && no <= maxNo && entOfNoArr[no] >= 0 ? rowOfText[t] : -1;
+      rowOfPair[j] = r;
+      if (r >= 0) start[r + 1]++;
+    }
+    let maxDeg = 0;
+    for (let i = 0; i < n; i++) {
+      if (start[i + 1] > maxDeg) maxDeg = start[i + 1];
+      start[i + 1] += start[i];
+    }
+    this.#here = new Int32Array(maxDeg);
+    const ent = (this.#ent = E <= 65535 ? new Uint16Array(start[n]) : new Int32Array(start[n]));
+    const fill = start.slice(0, n);
+    for (let j = 0; j < L; j++) {
+      const r = rowOfPair[j];
+      if (r >= 0) ent[fill[r]++] = entOfNoArr[pNo[j]];
+    }
+    const seen = new Int32Array(E).fill(-1);
+    let repeats = false;
+    for (let i = 0; i < n && !repeats; i++) {
+      for (let j = start[i]; j < start[i + 1]; j++) {
+        if (seen[ent[j]] === i) repeats = true;
+        seen[ent[j]] = i;
+      }
+    }
+    this.#repeats = repeats;
+  }
+
+  /** From plain rows (DuckDB answers: dates as 'YYYY-MM-DD', BIGINT masks as numbers or bigints), for tests and Node. */
+  static fromRows(t: {
+    facts: readonly Record<string, unknown>[];
+    pairs: readonly Record<string, unknown>[];
+    entityArticles: readonly Record<string, unknown>[];
+    entities: readonly Record<string, unknown>[];
+    topicDefs: readonly Record<string, unknown>[];
+  }, tuning?: CoMentionCubeTuning): CoMentionCube {
+    const coded = (rows: readonly Record<string, unknown>[], key: string): CodedColumn => {
+      const values: (string | null)[] = [];
+      const index = new Map<string | null, number>();
+      const codes = new Int32Array(rows.length);
+      rows.forEach((r, i) => {
+        const v = r[key] === null || r[key] === undefined ? null : String(r[key]);
+        let k = index.get(v);
+        if (k === undefined) index.set(v, (k = values.push(v) - 1));
+        codes[i] = k;
+      });
+      return { codes, values };
+    };
+    const n = t.facts.length;
+    const lo = new Int32Array(n);
+    const hi = new Int32Array(n);
+    t.facts.forEach((r, i) => {
+      const m = r.topic_mask === null || r.topic_mask === undefined ? 0n : BigInt(r.topic_mask as number | bigint);
+      lo[i] = Number(BigInt.asIntN(32, m));
+      hi[i] = Number(BigInt.asIntN(32, m >> 32n));
+    });
+    const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+    return new CoMentionCube({
+      facts: {
+        length: n,
+        date: Int32Array.from(t.facts, (r) => (r.date === null || r.date === undefined ? NULL_DAY : isoToDay(String(r.date).slice(0, 10)))),
+        country: coded(t.facts, 'country'),
+        source_id: coded(t.facts, 'source_id'),
+        lang: coded(t.facts, 'lang'),
+        maskLo: lo,
+        maskHi: hi,
+        text_row: Int32Array.from(t.facts, (r) => Number(r.text_row))
+      },
+      pairs: {
+        length: t.pairs.length,
+        text_row: Int32Array.from(t.pairs, (r) => Number(r.text_row)),
+        entity_no: Int32Array.from(t.pairs, (r) => Number(r.entity_no))
+      },
+      entityArticles: t.entityArticles.map((r) => ({ entity_id: String(r.entity_id), entity_no: Number(r.entity_no) })),
+      entities: t.entities.map((r) => ({ entity_id: String(r.entity_id), label_en: str(r.label_en), kind: str(r.kind) as EntityKind | null })),
+      topicDefs: t.topicDefs.map((r) => ({ topic_id: String(r.topic_id), label_en: str(r.label_en) }))
+    }, tuning);
+  }
+
+  /** Which codes of a dictionary column pass `IN (list)` (an empty list: no filter; NULL never passes a list). */
+  static #pass(col: CodedColumn, list: readonly string[]): Uint8Array {
+    const set = new Set(list);
+    return Uint8Array.from(col.values, (v) => (list.length === 0 || (v !== null && set.has(v)) ? 1 : 0));
+  }
+
+  /** The articles the shared filters select, with their entity and topic-bit counts (cached for the last filters). */
+  #select(f: Filters): Selection {
+    const key = JSON.stringify([f.from, f.to, f.countries, f.sources, f.langs, f.topics]);
+    const hit = this.#sels.get(key);
+    if (hit) {
+      this.#sels.delete(key);
+      this.#sels.set(key, hit);
+      return hit;
+    }
+    const from = f.from ? isoToDay(f.from) : null;
+    const to = f.to ? isoToDay(f.to) : null;
+    const lo = from ?? -2147483647;
+    const hi = to ?? 2147483647;
+    const dated = from !== null || to !== null;
+    const cPass = CoMentionCube.#pass(this.#country, f.countries);
+    const sPass = CoMentionCube.#pass(this.#source, f.sources);
+    const lPass = CoMentionCube.#pass(this.#lang, f.langs);
+    const cCodes = this.#country.codes;
+    const sCodes = this.#source.codes;
+    const lCodes = this.#lang.codes;
+    let wantLo = 0;
+    let wantHi = 0;
+    for (const t of f.topics) {
+      const bit = this.#bitOf.get(t);
+      if (bit === undefined) continue;
+      if (bit < 32) wantLo |= 1 << bit;
+      else wantHi |= 1 << (bit - 32);
+    }
+    const M = this.#maskLo.length;
+    const maskPass = new Uint8Array(M);
+    for (let m = 0; m < M; m++) maskPass[m] = !f.topics.length || (this.#maskLo[m] & wantLo) !== 0 || (this.#maskHi[m] & wantHi) !== 0 ? 1 : 0;
+    const date = this.#date;
+    const mc = this.#maskCode;
+    const rows = this.#buf;
+    let count = 0;
+    for (let i = 0; i < this.nArticles; i++) {
+      if (dated) {
+        const d = date[i];
+        if (d === NULL_DAY || d < lo || d > hi) continue;
+      }
+      if (!cPass[cCodes[i]] || !sPass[sCodes[i]] || !lPass[lCodes[i]] || !maskPass[mc[i]]) continue;
+      rows[count++] = i;
+    }
+    const E = this.#entId.length;
+    const entityCount = new Int32Array(E);
+    const perMask = new Float64Array(M);
+    const start = this.#start;
+    const ent = this.#ent;
+    const byMask = this.#byMask ? new Int32Array(M * E) : null;
+    if (byMask) {
+      for (let r = 0; r < count; r++) {
+        const i = rows[r];
+        const base = mc[i] * E;
+        perMask[mc[i]]++;
+        for (let j = start[i], e = start[i + 1]; j < e; j++) byMask[base + ent[j]]++;
+      }
+      for (let m = 0; m < M; m++) {
+        const base = m * E;
+        for (let k = 0; k < E; k++) entityCount[k] += byMask[base + k];
+      }
+    } else {
+      for (let r = 0; r < count; r++) {
+        const i = rows[r];
+        perMask[mc[i]]++;
+        for (let j = start[i], e = start[i + 1]; j < e; j++) entityCount[ent[j]]++;
+      }
+    }
+    const bitCount = new Float64Array(64);
+    for (let m = 0; m < M; m++) {
+      if (perMask[m] === 0) continue;
+      for (let x = this.#maskBitStart[m]; x < this.#maskBitStart[m + 1]; x++) bitCount[this.#maskBits[x]] += perMask[m];
+    }
+    const sel = { rows: rows.slice(0, count), count, entityCount, bitCount, byMask };
+    this.#sels.set(key, sel);
+    if (this.#sels.size > 4) this.#sels.delete(this.#sels.keys().next().value!);
+    return sel;
+  }
+
+  /** The rows `buildCoMentionQuery(f, opts)` returns, in its order. */
+  query(f: Filters, opts: CoMentionOptions): CoMentionRow[] {
+    const n = clampInt(opts.n, 1, 200, 15);
+    const kinds = opts.kinds?.length ? opts.kinds : null;
+    const byActors = opts.cols === 'actors';
+    const key = JSON.stringify([f.from, f.to, f.countries, f.sources, f.langs, f.topics, n, kinds, byActors]);
+    let base = this.#last?.key === key ? this.#last.base : null;
+    if (!base) {
+      base = this.#grid(f, n, kinds, byActors);
+      this.#last = { key, base };
+    }
+    const m = opts.measure;
+    return base.map((r) => ({ ...r, value: m === 'jaccard' ? r.jaccard : m === 'pmi' ? r.pmi : m === 'count' ? r.articles : r.articles }));
+  }
+
+  /**
+   * Actors × actors pair counts without visiting every pair in every article: each article's top actors become bytes
+   * (actor t is bit t % 8 of byte t / 8), and each pair of bytes of an article one histogram increment; the histograms
+   * (at most 256 × 256 cells per byte pair) are expanded into pairs at the end. Exact when no article lists an entity
+   * twice (then the SQL would count the pair once per row).
+   */
+  #actorPairsByBytes(rows: Int32Array, count: number, topOf: Int32Array, N: number, pair: Float64Array): void {
+    const C = (N + 7) >> 3;
+    const start = this.#start;
+    const ent = this.#ent;
+    // Byte pair (p, q), p <= q, is histogram p * C + q.
+    const hist = new Int32Array(C * C * 65536);
+    const bytes = new Int32Array(C);
+    const used = new Int32Array(C);
+    for (let r = 0; r < count; r++) {
+      const i = rows[r];
+      let u = 0;
+      for (let j = start[i], e = start[i + 1]; j < e; j++) {
+        const t = topOf[ent[j]];
+        if (t < 0) continue;
+        const c = t >> 3;
+        if (bytes[c] === 0) used[u++] = c;
+        bytes[c] |= 1 << (t & 7);
+      }
+      if (u === 0) continue;
+      for (let x = 0; x < u; x++) {
+        const p0 = used[x];
+        for (let y = x; y < u; y++) {
+          const q0 = used[y];
+          const p = p0 < q0 ? p0 : q0;
+          const q = p0 < q0 ? q0 : p0;
+          hist[((p * C + q) << 16) | (bytes[p] << 8) | bytes[q]]++;
+        }
+      }
+      for (let x = 0; x < u; x++) bytes[used[x]] = 0;
+    }
+    for (let p = 0; p < C; p++) {
+      for (let q = p; q < C; q++) {
+        const base = (p * C + q) << 16;
+        for (let v = 0; v < 65536; v++) {
+          const a = hist[base + v];
+          if (a === 0) continue;
+          const bp = v >> 8;
+          const bq = v & 255;
+          for (let x = 0; x < 8; x++) {
+            if (((bp >> x) & 1) === 0) continue;
+            const tx = p * 8 + x;
+            for (let y = 0; y < 8; y++) {
+              if (((bq >> y) & 1) === 0) continue;
+              const ty = q * 8 + y;
+              if (tx === ty) continue;
+              pair[tx * N + ty] += a;
+              if (p !== q) pair[ty * N + tx] += a;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  #grid(f: Filters, n: number, kinds: readonly string[] | null, byActors: boolean): CoMentionRow[] {
+    const sel = this.#select(f);
+    const { rows, count, entityCount, bitCount } = sel;
+    // Top-N among the entities of the chosen kinds mentioned in the selection: count DESC, entity_id.
+    const kindSet = kinds ? new Set(kinds) : null;
+    const cand: number[] = [];
+    for (let k = 0; k < entityCount.length; k++) {
+      if (entityCount[k] === 0) continue;
+      if (kindSet && (this.#entKind[k] === null || !kindSet.has(this.#entKind[k]!))) continue;
+      cand.push(k);
+    }
+    cand.sort((a, b) => entityCount[b] - entityCount[a] || this.#entRank[a] - this.#entRank[b]);
+    const top = cand.slice(0, n);
+    const N = top.length;
+    if (N === 0) return [];
+    const topOf = new Int32Array(entityCount.length).fill(-1);
+    top.forEach((k, t) => (topOf[k] = t));
+    const start = this.#start;
+    const ent = this.#ent;
+
+    // Columns: every topic of topic_defs, or the top actors (in their own order, which is the column order).
+    const cols: { id: string; label: string; n: number; bit: number }[] = byActors
+      ? top.map((k) => ({ id: this.#entId[k], label: this.#entLabel[k], n: entityCount[k], bit: -1 }))
+      : this.#topics
+          .map((t) => ({ id: t.id, label: t.label, n: t.bit >= 0 ? bitCount[t.bit] : 0, bit: t.bit }))
+          .sort((a, b) => b.n - a.n || cmpBytes(a.id, b.id));
+    const C = cols.length;
+    const pair = new Float64Array(N * (byActors ? N : 64));
+    if (byActors && N <= this.#maxByteActors && !this.#repeats) {
+      this.#actorPairsByBytes(rows, count, topOf, N, pair);
+    } else if (byActors) {
+      const buf = this.#here;
+      for (let r = 0; r < count; r++) {
+        const i = rows[r];
+        let h = 0;
+        for (let j = start[i], e = start[i + 1]; j < e; j++) {
+          const t = topOf[ent[j]];
+          if (t >= 0) buf[h++] = t;
+        }
+        for (let x = 0; x < h; x++) {
+          const base = buf[x] * N;
+          for (let y = 0; y < h; y++) if (buf[y] !== buf[x]) pair[base + buf[y]]++;
+        }
+      }
+    } else if (sel.byMask) {
+      const E = entityCount.length;
+      const bm = sel.byMask;
+      const M = this.#maskLo.length;
+      for (let t = 0; t < N; t++) {
+        const k = top[t];
+        for (let m = 0; m < M; m++) {
+          const a = bm[m * E + k];
+          if (a === 0) continue;
+          for (let x = this.#maskBitStart[m]; x < this.#maskBitStart[m + 1]; x++) pair[t * 64 + this.#maskBits[x]] += a;
+        }
+      }
+    } else {
+      const mc = this.#maskCode;
+      const bitStart = this.#maskBitStart;
+      const bits = this.#maskBits;
+      for (let r = 0; r < count; r++) {
+        const i = rows[r];
+        const m = mc[i];
+        const b0 = bitStart[m];
+        const b1 = bitStart[m + 1];
+        if (b0 === b1) continue;
+        for (let j = start[i], e = start[i + 1]; j < e; j++) {
+          const t = topOf[ent[j]];
+          if (t < 0) continue;
+          for (let x = b0; x < b1; x++) pair[t * 64 + bits[x]]++;
+        }
+      }
+    }
+
+    const total = count;
+    const out: CoMentionRow[] = [];
+    for (let t = 0; t < N; t++) {
+      const k = top[t];
+      const rn = entityCount[k];
+      for (let c = 0; c < C; c++) {
+        const col = cols[c];
+        if (byActors && c === t) continue;
+        const a = byActors ? pair[t * N + c] : col.bit >= 0 ? pair[t * 64 + col.bit] : 0;
+        out.push({
+          row_id: this.#entId[k],
+          row_label: this.#entLabel[k],
+          row_kind: this.#entKind[k] as EntityKind,
+          row_articles: rn,
+          col_id: col.id,
+          col_label: col.label,
+          col_articles: col.n,
+          articles: a,
+          jaccard: a / (rn + col.n - a),
+          pmi: a === 0 ? null : Math.log2((a * total) / (rn * col.n)),
+          value: null
+        });
+      }
+    }
+    return out;
+  }
+}
