@@ -15,7 +15,14 @@ import { ORDER_BY, quoteLiteral } from './write';
  */
 export async function writeDerivedTables(conn: DuckDBConnection, dir: string): Promise<void> {
   const file = (t: keyof typeof DERIVED_PARQUET_FILES) => quoteLiteral(join(dir, DERIVED_PARQUET_FILES[t]));
-  const run = (sql: string) => conn.run(sql);
+  // A failure names its statement (an out-of-memory error in a big run then says where).
+  const run = async (sql: string) => {
+    try {
+      await conn.run(sql);
+    } catch (e) {
+      throw new Error(`${(e as Error).message.split('\n')[0]} [in: ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}]`, { cause: e });
+    }
+  };
   const one = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 
   // Topic bits: the i-th topic_id in byte order (schema.ts MAX_MASK_TOPICS); a topic outside topic_defs would have
@@ -52,24 +59,35 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string): P
   // Where each article's rows sit in articles/mentions/terms.parquet (row numbers read back from the written files),
   // so the reader fetches only the row groups holding one article's rows. A [min, max] range per article is right
   // whatever order a file was written in (it may then cover other articles' rows, which readers filter out).
-  const rowsOf = (t: 'mentions' | 'terms') => `(SELECT article_id, CAST(min(file_row_number) AS INTEGER) AS lo,
-      CAST(max(file_row_number) + 1 AS INTEGER) AS hi
-    FROM read_parquet(${quoteLiteral(join(dir, PARQUET_FILES[t]))}, file_row_number = true) GROUP BY article_id)`;
+  // One aggregate at a time into a temp table keyed by text_row (an integer): all four at once in one statement, with
+  // article_id strings as keys, ran out of the 320 MB staging memory at 1M articles.
+  const parquet = (t: 'articles' | 'mentions' | 'terms' | 'topics' | 'stances') =>
+    `read_parquet(${quoteLiteral(join(dir, PARQUET_FILES[t]))}, file_row_number = true)`;
+  await run(`CREATE OR REPLACE TEMP TABLE d_rows_articles AS
+    SELECT x.text_row, CAST(a.file_row_number AS INTEGER) AS article_row
+    FROM (SELECT article_id, file_row_number FROM ${parquet('articles')}) a JOIN d_text_rows x USING (article_id)`);
+  for (const t of ['mentions', 'terms'] as const) {
+    await run(`CREATE OR REPLACE TEMP TABLE d_rows_${t} AS
+      SELECT x.text_row, CAST(min(r.file_row_number) AS INTEGER) AS lo, CAST(max(r.file_row_number) + 1 AS INTEGER) AS hi
+      FROM (SELECT article_id, file_row_number FROM ${parquet(t)}) r JOIN d_text_rows x USING (article_id) GROUP BY x.text_row`);
+  }
   // topics/stances are sorted by topic/target first: an article's few rows are scattered, so each is listed.
-  const listOf = (t: 'topics' | 'stances') => `(SELECT article_id, list(CAST(file_row_number AS INTEGER) ORDER BY file_row_number) AS rows
-    FROM read_parquet(${quoteLiteral(join(dir, PARQUET_FILES[t]))}, file_row_number = true) GROUP BY article_id)`;
+  for (const t of ['topics', 'stances'] as const) {
+    await run(`CREATE OR REPLACE TEMP TABLE d_rows_${t} AS
+      SELECT x.text_row, list_sort(list(CAST(r.file_row_number AS INTEGER))) AS rows
+      FROM (SELECT article_id, file_row_number FROM ${parquet(t)}) r JOIN d_text_rows x USING (article_id) GROUP BY x.text_row`);
+  }
   await run(`COPY (
-      SELECT x.text_row, CAST(a.file_row_number AS INTEGER) AS article_row, m.lo AS mention_start, m.hi AS mention_end,
+      SELECT a.text_row, a.article_row, m.lo AS mention_start, m.hi AS mention_end,
         t.lo AS term_start, t.hi AS term_end, tp.rows AS topic_rows, st.rows AS stance_rows
-      FROM d_text_rows x
-      JOIN (SELECT article_id, file_row_number
-        FROM read_parquet(${quoteLiteral(join(dir, PARQUET_FILES.articles))}, file_row_number = true)) a USING (article_id)
-      LEFT JOIN ${rowsOf('mentions')} m USING (article_id)
-      LEFT JOIN ${rowsOf('terms')} t USING (article_id)
-      LEFT JOIN ${listOf('topics')} tp USING (article_id)
-      LEFT JOIN ${listOf('stances')} st USING (article_id)
-      ORDER BY x.text_row
+      FROM d_rows_articles a
+      LEFT JOIN d_rows_mentions m USING (text_row)
+      LEFT JOIN d_rows_terms t USING (text_row)
+      LEFT JOIN d_rows_topics tp USING (text_row)
+      LEFT JOIN d_rows_stances st USING (text_row)
+      ORDER BY a.text_row
     ) TO ${file('article_rows')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
+  await run('DROP TABLE d_rows_articles; DROP TABLE d_rows_mentions; DROP TABLE d_rows_terms; DROP TABLE d_rows_topics; DROP TABLE d_rows_stances');
   await run(`COPY (
       SELECT date, country, source_id, source_name, lang, topic_mask, CAST(count(*) AS INTEGER) AS articles
       FROM d_facts GROUP BY ALL
