@@ -143,6 +143,23 @@ describe('co-mention cube = buildCoMentionQuery', () => {
     for (const [f, o] of seq) expectSame(fresh.query(f, o), await run<Q.CoMentionRow>(Q.buildCoMentionQuery(f, o)), JSON.stringify([f, o]));
   });
 
+  it('a cube rebuilt from its state (as the browser gets it from the worker, structured-cloned) answers the same', async () => {
+    const state = cube.state();
+    const copy = new CoMentionCube({ state: structuredClone(state) });
+    // Transferred: every typed array moves (the source's buffers are detached), none is left behind or listed twice.
+    const clone = structuredClone(state);
+    const moved = new CoMentionCube({ state: structuredClone(clone, { transfer: CoMentionCube.transferables(clone) }) });
+    expect(clone.ent.length).toBe(0);
+    expect(clone.start.length).toBe(0);
+    for (const f of FILTERS.slice(0, 8)) {
+      for (const o of OPTIONS.filter((_, i) => i % 3 === 0)) {
+        const sql = await run<Q.CoMentionRow>(Q.buildCoMentionQuery(f, o));
+        expectSame(copy.query(f, o), sql, JSON.stringify([f, o]));
+        expectSame(moved.query(f, o), sql, JSON.stringify([f, o]));
+      }
+    }
+  });
+
   it('the known cells of the fixture (as comentions-compare.test.ts)', () => {
     const rows = cube.query(EMPTY_FILTERS, { rows: 'actors', cols: 'topics', n: 3, measure: 'count' });
     expect([...new Set(rows.map((r) => r.row_id))]).toEqual(['un_ga', 'un_sc', 'us']);

@@ -1,28 +1,30 @@
 /**
- * Loads the co-mention cube (queries/comention-cube.ts) without DuckDB-WASM: article_facts (its filter columns, not
- * article_id), article_entities, entity_articles, entities and topic_defs are fetched and decoded by parquet-wasm into
- * Arrow (at 1M articles ~20 MB of Parquet, ~8M article × entity rows), then copied into typed arrays
- * (comention-arrow.ts). Loaded once, on the first visit to the co-mentions page; the page falls back to
+ * Loads the co-mention cube (queries/comention-cube.ts) without DuckDB-WASM, once, on the first visit to the
+ * co-mentions page: fetched, decoded and built in a web worker (comention-worker.ts), whose typed arrays are then
+ * transferred here; on the main thread (comention-fetch.ts) if the worker cannot start. The page falls back to
  * `buildCoMentionQuery` on DuckDB-WASM if this fails.
  */
-import initParquet, { readParquet } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import { tableFromIPC, type Table } from 'apache-arrow';
-import { DERIVED_PARQUET_FILES, MANIFEST_FILE, PARQUET_FILES, SCHEMA_VERSION, type Manifest } from '$lib/schema';
-import type { CoMentionCube } from '$lib/queries/comention-cube';
-import { COMENTION_COLUMNS, coMentionCubeFromTables } from './comention-arrow';
+import { CoMentionCube, type CoMentionCubeState } from '$lib/queries/comention-cube';
 
-async function fetchOk(url: URL): Promise<Response> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}`);
-  return res;
-}
+/** The main bundle's parquet-wasm binary (the one cube-loader.ts uses), as an absolute URL. */
+const wasmUrl = () => new URL(parquetWasm, window.location.href);
 
-let parquetReady: Promise<unknown> | null = null;
-async function readTable(url: URL, columns: readonly string[]): Promise<Table> {
-  parquetReady ??= initParquet({ module_or_path: parquetWasm });
-  const [bytes] = await Promise.all([fetchOk(url).then(async (r) => new Uint8Array(await r.arrayBuffer())), parquetReady]);
-  return tableFromIPC(readParquet(bytes, { columns: [...columns] }).intoIPCStream());
+function inWorker(dataUrl: URL): Promise<CoMentionCube> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./comention-worker.ts', import.meta.url), { type: 'module' });
+    const done = () => worker.terminate();
+    worker.onmessage = (e: MessageEvent<{ state?: CoMentionCubeState; error?: string }>) => {
+      done();
+      if (e.data.state) resolve(new CoMentionCube({ state: e.data.state }));
+      else reject(Object.assign(new Error(e.data.error ?? 'co-mention worker failed'), { fromData: true }));
+    };
+    worker.onerror = (e) => {
+      done();
+      reject(new Error(e.message || 'co-mention worker failed to start'));
+    };
+    worker.postMessage({ dataUrl: dataUrl.href, wasmUrl: wasmUrl().href });
+  });
 }
 
 let loaded: Promise<CoMentionCube> | null = null;
@@ -31,26 +33,18 @@ let loaded: Promise<CoMentionCube> | null = null;
 export function loadCoMentionCube(dataUrl: URL): Promise<CoMentionCube> {
   loaded ??= (async () => {
     performance.mark('comention-cube:start');
-    const manifest = (await (await fetchOk(new URL(MANIFEST_FILE, dataUrl))).json()) as Manifest;
-    if (manifest.schema_version !== SCHEMA_VERSION) {
-      throw new Error(`data/manifest.json has schema_version ${manifest.schema_version}; this dashboard reads ${SCHEMA_VERSION}`);
+    let cube: CoMentionCube;
+    try {
+      cube = await inWorker(dataUrl);
+    } catch (e) {
+      // A data error would fail on the main thread too; a worker that could not start (or died) is retried there.
+      if ((e as { fromData?: boolean }).fromData) throw e;
+      console.warn('co-mention worker failed, loading on the main thread', e);
+      const { buildCoMentionCube } = await import('./comention-fetch');
+      cube = await buildCoMentionCube(dataUrl, wasmUrl());
     }
-    const files = (manifest.files ?? {}) as Record<string, string>;
-    const read = (table: keyof typeof COMENTION_COLUMNS, fallback: string) =>
-      readTable(new URL(files[table] ?? fallback, dataUrl), COMENTION_COLUMNS[table]);
-    // The big one first: its download overlaps the others' decoding.
-    const [article_entities, article_facts, entity_articles, entities, topic_defs] = await Promise.all([
-      read('article_entities', DERIVED_PARQUET_FILES.article_entities),
-      read('article_facts', DERIVED_PARQUET_FILES.article_facts),
-      read('entity_articles', DERIVED_PARQUET_FILES.entity_articles),
-      read('entities', PARQUET_FILES.entities),
-      read('topic_defs', PARQUET_FILES.topic_defs)
-    ]);
-    performance.mark('comention-cube:decoded');
-    const cube = coMentionCubeFromTables({ article_facts, article_entities, entity_articles, entities, topic_defs });
-    // For the benchmarks (.bench): fetch + decode, and the typed arrays' build.
-    performance.measure('comention-cube:fetch+decode', 'comention-cube:start', 'comention-cube:decoded');
-    performance.measure('comention-cube:build', 'comention-cube:decoded');
+    // For the benchmarks (.bench): fetch + decode + build.
+    performance.measure('comention-cube:load', 'comention-cube:start');
     return cube;
   })();
   loaded.catch(() => (loaded = null));

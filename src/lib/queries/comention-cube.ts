@@ -102,6 +102,31 @@ interface Selection {
   byMask: Int32Array | null;
 }
 
+/** The built cube (see the fields of the same names in CoMentionCube). */
+export interface CoMentionCubeState {
+  nArticles: number;
+  date: Int32Array;
+  country: CodedColumn;
+  source: CodedColumn;
+  lang: CodedColumn;
+  maskCode: Int32Array;
+  maskBitStart: Int32Array;
+  maskBits: Uint8Array;
+  maskLo: Int32Array;
+  maskHi: Int32Array;
+  byMask: boolean;
+  start: Int32Array;
+  ent: Uint16Array | Int32Array;
+  entId: string[];
+  entLabel: string[];
+  entKind: (EntityKind | null)[];
+  entRank: Int32Array;
+  topics: { id: string; label: string; bit: number }[];
+  maxByteActors: number;
+  repeats: boolean;
+  hereLength: number;
+}
+
 export class CoMentionCube {
   readonly nArticles: number;
   readonly #date: Int32Array;
@@ -141,17 +166,57 @@ export class CoMentionCube {
   readonly #sels = new Map<string, Selection>();
   #last: { key: string; base: CoMentionRow[] } | null = null;
 
-  constructor(c: CoMentionCubeColumns, tuning: CoMentionCubeTuning = {}) {
+  /** Built from the tables' columns, or adopted from another cube's `state()` (e.g. built in a worker). */
+  constructor(c: CoMentionCubeColumns | { state: CoMentionCubeState }, tuning: CoMentionCubeTuning = {}) {
+    const s = 'state' in c ? c.state : CoMentionCube.#build(c, tuning);
+    this.#state = s;
+    this.nArticles = s.nArticles;
+    this.#date = s.date;
+    this.#country = s.country;
+    this.#source = s.source;
+    this.#lang = s.lang;
+    this.#maskCode = s.maskCode;
+    this.#maskBitStart = s.maskBitStart;
+    this.#maskBits = s.maskBits;
+    this.#maskLo = s.maskLo;
+    this.#maskHi = s.maskHi;
+    this.#byMask = s.byMask;
+    this.#start = s.start;
+    this.#ent = s.ent;
+    this.#entId = s.entId;
+    this.#entLabel = s.entLabel;
+    this.#entKind = s.entKind;
+    this.#entRank = s.entRank;
+    this.#topics = s.topics;
+    this.#maxByteActors = s.maxByteActors;
+    this.#repeats = s.repeats;
+    for (const t of this.#topics) if (t.bit >= 0) this.#bitOf.set(t.id, t.bit);
+    this.#buf = new Int32Array(s.nArticles);
+    this.#here = new Int32Array(s.hereLength);
+  }
+
+  readonly #state: CoMentionCubeState;
+  /** Everything the cube is built into: structured-cloneable, its typed arrays listed by `transferables`. */
+  state(): CoMentionCubeState {
+    return this.#state;
+  }
+  static transferables(s: CoMentionCubeState): ArrayBuffer[] {
+    const arrays = [s.date, s.country.codes, s.source.codes, s.lang.codes, s.maskCode, s.maskBitStart, s.maskBits, s.maskLo, s.maskHi, s.start, s.ent, s.entRank];
+    return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+  }
+
+  static #build(c: CoMentionCubeColumns, tuning: CoMentionCubeTuning): CoMentionCubeState {
+    const s = {} as CoMentionCubeState;
     const maxMaskCells = tuning.maxMaskCells ?? 4_000_000;
-    this.#maxByteActors = tuning.maxByteActors ?? 64;
+    s.maxByteActors = tuning.maxByteActors ?? 64;
     const f = c.facts;
-    const n = (this.nArticles = f.length);
-    this.#date = f.date;
-    this.#country = f.country;
-    this.#source = f.source_id;
-    this.#lang = f.lang;
+    const n = (s.nArticles = f.length);
+    s.date = f.date;
+    s.country = f.country;
+    s.source = f.source_id;
+    s.lang = f.lang;
     // Distinct topic masks (at most 2^topics, and in practice a few hundred) as codes, with their bits.
-    this.#maskCode = new Int32Array(n);
+    s.maskCode = new Int32Array(n);
     const maskIndex = new Map<number | string, number>();
     // Masks of the first 16 topics (most taxonomies) are looked up in an array, others in the Map.
     const dense = new Int32Array(65536).fill(-1);
@@ -164,7 +229,7 @@ export class CoMentionCube {
       const lo = f.maskLo[i];
       const hi = f.maskHi[i];
       if (prevCode >= 0 && lo === prevLo && hi === prevHi) {
-        this.#maskCode[i] = prevCode;
+        s.maskCode[i] = prevCode;
         continue;
       }
       let code = hi === 0 && lo >= 0 && lo < 65536 ? dense[lo] : -1;
@@ -178,33 +243,32 @@ export class CoMentionCube {
         }
         if (hi === 0 && lo >= 0 && lo < 65536) dense[lo] = code;
       }
-      this.#maskCode[i] = prevCode = code;
+      s.maskCode[i] = prevCode = code;
       prevLo = lo;
       prevHi = hi;
     }
     const M = los.length;
-    this.#maskLo = Int32Array.from(los);
-    this.#maskHi = Int32Array.from(his);
-    this.#maskBitStart = new Int32Array(M + 1);
+    s.maskLo = Int32Array.from(los);
+    s.maskHi = Int32Array.from(his);
+    s.maskBitStart = new Int32Array(M + 1);
     const bits: number[] = [];
     for (let m = 0; m < M; m++) {
       for (let b = 0; b < 64; b++) if (((b < 32 ? los[m] : his[m]) >>> (b & 31)) & 1) bits.push(b);
-      this.#maskBitStart[m + 1] = bits.length;
+      s.maskBitStart[m + 1] = bits.length;
     }
-    this.#maskBits = Uint8Array.from(bits);
-    this.#buf = new Int32Array(n);
-
+    s.maskBits = Uint8Array.from(bits);
+    
     // Entities: entity_articles LEFT JOIN entities.
     const meta = new Map<string, { label_en: string | null; kind: EntityKind | null }>();
     for (const e of c.entities) if (!meta.has(e.entity_id)) meta.set(e.entity_id, e);
     const E = c.entityArticles.length;
-    this.#entId = c.entityArticles.map((e) => e.entity_id);
-    this.#entLabel = c.entityArticles.map((e) => meta.get(e.entity_id)?.label_en ?? e.entity_id);
-    this.#entKind = c.entityArticles.map((e) => meta.get(e.entity_id)?.kind ?? null);
-    const byId = [...this.#entId.keys()].sort((a, b) => cmpBytes(this.#entId[a], this.#entId[b]));
-    this.#entRank = new Int32Array(E);
-    byId.forEach((k, r) => (this.#entRank[k] = r));
-    this.#byMask = E * M <= maxMaskCells;
+    s.entId = c.entityArticles.map((e) => e.entity_id);
+    s.entLabel = c.entityArticles.map((e) => meta.get(e.entity_id)?.label_en ?? e.entity_id);
+    s.entKind = c.entityArticles.map((e) => meta.get(e.entity_id)?.kind ?? null);
+    const byId = [...s.entId.keys()].sort((a, b) => cmpBytes(s.entId[a], s.entId[b]));
+    s.entRank = new Int32Array(E);
+    byId.forEach((k, r) => (s.entRank[k] = r));
+    s.byMask = E * M <= maxMaskCells;
     const entOfNo = new Map<number, number>();
     c.entityArticles.forEach((e, k) => {
       if (!entOfNo.has(e.entity_no)) entOfNo.set(e.entity_no, k);
@@ -215,8 +279,7 @@ export class CoMentionCube {
     const order = [...ids.keys()].sort((a, b) => cmpBytes(ids[a], ids[b]));
     const bitOfRow = new Int32Array(ids.length);
     order.forEach((row, i) => (bitOfRow[row] = i < 64 ? i : -1));
-    this.#topics = c.topicDefs.map((t, row) => ({ id: t.topic_id, label: t.label_en ?? t.topic_id, bit: bitOfRow[row] }));
-    for (const t of this.#topics) if (t.bit >= 0) this.#bitOf.set(t.id, t.bit);
+    s.topics = c.topicDefs.map((t, row) => ({ id: t.topic_id, label: t.label_en ?? t.topic_id, bit: bitOfRow[row] }));
 
     // article_facts row of each text_row.
     let maxText = -1;
@@ -236,7 +299,7 @@ export class CoMentionCube {
     const pText = p.text_row;
     const pNo = p.entity_no;
     const L = p.length;
-    const start = (this.#start = new Int32Array(n + 1));
+    const start = (s.start = new Int32Array(n + 1));
     // Per article_entities row: its article_facts row, -1 when it has none or its entity is not in entity_articles.
     const rowOfPair = new Int32Array(L);
     for (let j = 0; j < L; j++) {
@@ -251,8 +314,8 @@ export class CoMentionCube {
       if (start[i + 1] > maxDeg) maxDeg = start[i + 1];
       start[i + 1] += start[i];
     }
-    this.#here = new Int32Array(maxDeg);
-    const ent = (this.#ent = E <= 65535 ? new Uint16Array(start[n]) : new Int32Array(start[n]));
+    s.hereLength = maxDeg;
+    const ent = (s.ent = E <= 65535 ? new Uint16Array(start[n]) : new Int32Array(start[n]));
     const fill = start.slice(0, n);
     for (let j = 0; j < L; j++) {
       const r = rowOfPair[j];
@@ -266,7 +329,8 @@ export class CoMentionCube {
         seen[ent[j]] = i;
       }
     }
-    this.#repeats = repeats;
+    s.repeats = repeats;
+    return s;
   }
 
   /** From plain rows (DuckDB answers: dates as 'YYYY-MM-DD', BIGINT masks as numbers or bigints), for tests and Node. */
