@@ -29,6 +29,8 @@ let env: Awaited<ReturnType<typeof openFixtureDb>>;
 const reads = new Map<string, number[]>();
 /** Files whose reads fail (a server error, a dropped connection). */
 const failing = new Set<string>();
+/** Files the server does not have (a data folder written before they existed). */
+const missing = new Set<string>();
 
 const LAZY: LazyFiles = {
   articles: { file: PARQUET_FILES.articles, columns: COLUMNS.articles.filter((c) => c !== 'text') },
@@ -66,6 +68,7 @@ function source(file: string): ParquetSource {
     },
     async rowGroupStarts() {
       if (failing.has(file)) throw new Error(`${file}: HTTP 503`);
+      if (missing.has(file)) throw new Error(`/data/${file}: HTTP 404`);
       const rows = await env.db.query<{ n: number }>({
         sql: `SELECT row_group_id, any_value(row_group_num_rows) AS n FROM parquet_metadata(${sqlString(path)}) GROUP BY ALL ORDER BY row_group_id`,
         params: []
@@ -206,6 +209,16 @@ describe('BrowserDb partial tables (row groups of 2 rows)', () => {
     }
     // and a later try loads it
     expect((await db.query(Q.buildArticleMentionsQuery('a01'))).length).toBeGreaterThan(0);
+  });
+
+  it('a data folder without article_rows.parquet says how to get it', async () => {
+    const db = await openDb();
+    missing.add(DERIVED_PARQUET_FILES.article_rows);
+    try {
+      await expect(db.query(Q.buildArticleMentionsQuery('a01'))).rejects.toThrow(/predates article_rows.parquet; run npm run preprocess again/);
+    } finally {
+      missing.delete(DERIVED_PARQUET_FILES.article_rows);
+    }
   });
 
   it('fileBytes gives the size of article_text.parquet', async () => {

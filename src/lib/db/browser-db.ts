@@ -172,7 +172,14 @@ export class BrowserDb implements Db {
     const base = PARTIAL_TABLES[table];
     const src = this.#source(this.#fileOf(base, (PARQUET_FILES as Record<string, string>)[base] ?? spec.file));
     const columns = spec.columns.map((c) => c.name);
-    const starts = await src.rowGroupStarts();
+    const starts = await src.rowGroupStarts().catch((e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      // A data folder written before article_rows existed: say how to get it rather than only "HTTP 404".
+      if (table === 'article_rows__rows' && /\b404\b/.test(msg)) {
+        throw new Error(`${msg}: this data folder predates article_rows.parquet; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)`);
+      }
+      throw e;
+    });
     if (starts.length === 0) {
       // No footer by range (a server without range requests): the whole file is always right.
       st.all ??= (async () => {
