@@ -20,6 +20,7 @@ let env: Awaited<ReturnType<typeof openFixtureDb>>;
 let cube: CoMentionCube;
 let cubeRows: CoMentionCube;
 let cubeScan: CoMentionCube;
+let cubeBytes: CoMentionCube;
 const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
 const all = (table: string) => run<Record<string, unknown>>({ sql: `SELECT * FROM ${table}`, params: [] });
 
@@ -55,6 +56,7 @@ beforeAll(async () => {
   cube = coMentionCubeFromTables(await arrowTables(env.dir));
   cubeRows = await cubeFromDb();
   cubeScan = await cubeFromDb({ maxMaskCells: 0, maxByteActors: 0 });
+  cubeBytes = await cubeFromDb({ maxGlobalActors: 3 });
 });
 afterAll(async () => env?.cleanup());
 const F = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
@@ -123,6 +125,7 @@ describe('co-mention cube = buildCoMentionQuery', () => {
         expectSame(cube.query(f, o), sql, what);
         expectSame(cubeRows.query(f, o), sql, what);
         expectSame(cubeScan.query(f, o), sql, what);
+        expectSame(cubeBytes.query(f, o), sql, what);
       }
     }
     // The combinations must exercise real grids, not only empty answers.
@@ -207,7 +210,7 @@ describe('co-mention cube = buildCoMentionQuery', () => {
         await env.db.exec(`CREATE OR REPLACE VIEW ${name} AS ${views[name]} UNION ALL ${union}`);
       }
       const odd = await cubeFromDb();
-      const oddScan = await cubeFromDb({ maxMaskCells: 0 });
+      const oddScan = await cubeFromDb({ maxMaskCells: 0, maxGlobalActors: 3 });
       for (const f of [FILTERS[0], FILTERS[2], FILTERS[7]]) {
         for (const o of OPTIONS) {
           const sql = await run<Q.CoMentionRow>(Q.buildCoMentionQuery(f, o));
@@ -220,6 +223,41 @@ describe('co-mention cube = buildCoMentionQuery', () => {
       const grid = odd.query(EMPTY_FILTERS, { rows: 'actors', cols: 'topics', n: 50, measure: 'count' });
       expect(grid.find((r) => r.row_id === 'climate' && r.col_id === 'climate')).toMatchObject({ articles: 2, jaccard: 1 });
       expect(grid.find((r) => r.row_id === 'ghost')).toMatchObject({ row_label: 'ghost', row_kind: null, row_articles: 2 });
+    } finally {
+      for (const [name, sql] of Object.entries(views)) await env.db.exec(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
+    }
+  });
+
+  it('more than 32 actors (top actors past the first 32 bits, and past 8 bits a byte)', async () => {
+    const { join: pjoin } = await import('node:path');
+    const path = (f: string) => pjoin(env.dir, f).replace(/'/g, "''");
+    const views: Record<string, string> = {
+      entities: `SELECT * FROM read_parquet('${path(PARQUET_FILES.entities)}')`,
+      entity_articles: `SELECT * FROM read_parquet('${path(DERIVED_PARQUET_FILES.entity_articles)}')`,
+      article_entities: `SELECT * FROM read_parquet('${path(DERIVED_PARQUET_FILES.article_entities)}')`
+    };
+    // 60 more actors x00..x59 of two kinds, each in a pseudo-random third or so of the articles.
+    const base = `(SELECT max(entity_no) + 1 FROM (${views.entity_articles}))`;
+    const extra = `SELECT 'x' || lpad(CAST(k AS VARCHAR), 2, '0') AS entity_id, k FROM range(60) t(k)`;
+    try {
+      await env.db.exec(`CREATE OR REPLACE VIEW entities AS ${views.entities}
+        UNION ALL SELECT entity_id, CASE WHEN k % 2 = 0 THEN 'state' ELSE 'person' END, 'Actor ' || entity_id, NULL, NULL, NULL FROM (${extra})`);
+      await env.db.exec(`CREATE OR REPLACE VIEW entity_articles AS ${views.entity_articles}
+        UNION ALL SELECT entity_id, 0, ${base} + k FROM (${extra})`);
+      await env.db.exec(`CREATE OR REPLACE VIEW article_entities AS ${views.article_entities}
+        UNION ALL SELECT f.text_row, ${base} + x.k FROM (${extra}) x, article_facts f WHERE (x.k * 7 + f.text_row * 13 + x.k * f.text_row) % 5 < 2`);
+      const tunings: (CoMentionCubeTuning | undefined)[] = [undefined, { maxGlobalActors: 40 }, { maxGlobalActors: 0 }, { maxByteActors: 0 }];
+      const cubes = await Promise.all(tunings.map((t) => cubeFromDb(t)));
+      for (const f of [FILTERS[0], FILTERS[2], FILTERS[7], FILTERS[13]]) {
+        for (const n of [15, 33, 50]) {
+          for (const kinds of [[], ['person']] as EntityKind[][]) {
+            const o: Q.CoMentionOptions = { rows: 'actors', cols: 'actors', measure: 'jaccard', n, kinds };
+            const sql = await run<Q.CoMentionRow>(Q.buildCoMentionQuery(f, o));
+            for (const c of cubes) expectSame(c.query(f, o), sql, JSON.stringify([f, o]));
+          }
+        }
+      }
+      expect(new Set(cubes[0].query(EMPTY_FILTERS, { rows: 'actors', cols: 'actors', measure: 'count', n: 50 }).map((r) => r.row_id)).size).toBe(50);
     } finally {
       for (const [name, sql] of Object.entries(views)) await env.db.exec(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
     }

@@ -87,6 +87,12 @@ export interface CoMentionCubeTuning {
    * histograms); past it, or when an article lists an entity twice, every pair in every article is counted.
    */
   maxByteActors?: number;
+  /**
+   * How many of the most mentioned entities (over every article, at most 64) each article keeps as a bitmask, so an
+   * actors × actors grid whose top actors are all among them is counted from two integers per article instead of its
+   * entity list.
+   */
+  maxGlobalActors?: number;
 }
 
 /** Per filter: the selected articles and their per-entity and per-topic counts (kinds and options apply later). */
@@ -125,6 +131,11 @@ export interface CoMentionCubeState {
   maxByteActors: number;
   repeats: boolean;
   hereLength: number;
+  /** Per entity index: its bit in globalLo/globalHi (its rank among the most mentioned entities), or -1. */
+  globalBit: Int32Array;
+  /** Per article: which of those entities it mentions, bits 0–31 and 32–63. */
+  globalLo: Int32Array;
+  globalHi: Int32Array;
 }
 
 export class CoMentionCube {
@@ -160,6 +171,9 @@ export class CoMentionCube {
   readonly #maxByteActors: number;
   /** Whether some article lists an entity twice in article_entities (each row counts, as in the SQL joins). */
   readonly #repeats: boolean;
+  readonly #globalBit: Int32Array;
+  readonly #globalLo: Int32Array;
+  readonly #globalHi: Int32Array;
   /** Scratch for one article's top actors (as long as the longest entity list). */
   readonly #here: Int32Array;
   /** The last few selections, most recent last (a filter toggled back and forth is not counted again). */
@@ -190,6 +204,9 @@ export class CoMentionCube {
     this.#topics = s.topics;
     this.#maxByteActors = s.maxByteActors;
     this.#repeats = s.repeats;
+    this.#globalBit = s.globalBit;
+    this.#globalLo = s.globalLo;
+    this.#globalHi = s.globalHi;
     for (const t of this.#topics) if (t.bit >= 0) this.#bitOf.set(t.id, t.bit);
     this.#buf = new Int32Array(s.nArticles);
     this.#here = new Int32Array(s.hereLength);
@@ -201,7 +218,7 @@ export class CoMentionCube {
     return this.#state;
   }
   static transferables(s: CoMentionCubeState): ArrayBuffer[] {
-    const arrays = [s.date, s.country.codes, s.source.codes, s.lang.codes, s.maskCode, s.maskBitStart, s.maskBits, s.maskLo, s.maskHi, s.start, s.ent, s.entRank];
+    const arrays = [s.date, s.country.codes, s.source.codes, s.lang.codes, s.maskCode, s.maskBitStart, s.maskBits, s.maskLo, s.maskHi, s.start, s.ent, s.entRank, s.globalBit, s.globalLo, s.globalHi];
     return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
   }
 
@@ -330,6 +347,31 @@ export class CoMentionCube {
       }
     }
     s.repeats = repeats;
+
+    // The most mentioned entities (ties by entity_id) as bits of two integers per article.
+    const G = Math.max(0, Math.min(64, tuning.maxGlobalActors ?? 64, E));
+    const total = new Int32Array(E);
+    for (let j = 0; j < ent.length; j++) total[ent[j]]++;
+    const ranked = [...total.keys()].sort((a, b) => total[b] - total[a] || s.entRank[a] - s.entRank[b]);
+    s.globalBit = new Int32Array(E).fill(-1);
+    ranked.slice(0, G).forEach((k, bit) => (s.globalBit[k] = bit));
+    s.globalLo = new Int32Array(G > 0 ? n : 0);
+    s.globalHi = new Int32Array(G > 32 ? n : 0);
+    if (G > 0) {
+      const gb = s.globalBit;
+      for (let i = 0; i < n; i++) {
+        let lo = 0;
+        let hi = 0;
+        for (let j = start[i]; j < start[i + 1]; j++) {
+          const b = gb[ent[j]];
+          if (b < 0) continue;
+          if (b < 32) lo |= 1 << b;
+          else hi |= 1 << (b - 32);
+        }
+        s.globalLo[i] = lo;
+        if (G > 32) s.globalHi[i] = hi;
+      }
+    }
     return s;
   }
 
@@ -543,6 +585,71 @@ export class CoMentionCube {
     }
   }
 
+  /**
+   * As #actorPairsByBytes, when every top actor is one of the most mentioned entities each article keeps as bits
+   * (#globalLo/#globalHi): an article's top actors are its bits masked by theirs, without reading its entity list.
+   */
+  #actorPairsByGlobalBits(rows: Int32Array, count: number, top: readonly number[], N: number, pair: Float64Array): void {
+    let wantLo = 0;
+    let wantHi = 0;
+    const topOfBit = new Int32Array(64).fill(-1);
+    top.forEach((k, t) => {
+      const b = this.#globalBit[k];
+      topOfBit[b] = t;
+      if (b < 32) wantLo |= 1 << b;
+      else wantHi |= 1 << (b - 32);
+    });
+    const gLo = this.#globalLo;
+    const gHi = this.#globalHi;
+    const withHi = wantHi !== 0;
+    // Byte pair (p, q), p <= q, of the 8 bytes (bits 0–31 in lo, 32–63 in hi) is histogram p * 8 + q.
+    const hist = new Int32Array((withHi ? 64 : 16) * 65536);
+    const C = withHi ? 8 : 4;
+    const bytes = new Int32Array(8);
+    const used = new Int32Array(8);
+    for (let r = 0; r < count; r++) {
+      const i = rows[r];
+      const lo = gLo[i] & wantLo;
+      const hi = withHi ? gHi[i] & wantHi : 0;
+      if (lo === 0 && hi === 0) continue;
+      let u = 0;
+      for (let c = 0; c < C; c++) {
+        const b = ((c < 4 ? lo : hi) >>> ((c & 3) * 8)) & 255;
+        if (b !== 0) {
+          bytes[u] = b;
+          used[u++] = c;
+        }
+      }
+      for (let x = 0; x < u; x++) {
+        const px = (used[x] * C) << 16;
+        const bx = bytes[x] << 8;
+        for (let y = x; y < u; y++) hist[(px + (used[y] << 16)) | bx | bytes[y]]++;
+      }
+    }
+    for (let p = 0; p < C; p++) {
+      for (let q = p; q < C; q++) {
+        const base = (p * C + q) << 16;
+        for (let v = 0; v < 65536; v++) {
+          const a = hist[base + v];
+          if (a === 0) continue;
+          const bp = v >> 8;
+          const bq = v & 255;
+          for (let x = 0; x < 8; x++) {
+            if (((bp >> x) & 1) === 0) continue;
+            const tx = topOfBit[p * 8 + x];
+            for (let y = 0; y < 8; y++) {
+              if (((bq >> y) & 1) === 0) continue;
+              const ty = topOfBit[q * 8 + y];
+              if (tx === ty) continue;
+              pair[tx * N + ty] += a;
+              if (p !== q) pair[ty * N + tx] += a;
+            }
+          }
+        }
+      }
+    }
+  }
+
   #grid(f: Filters, n: number, kinds: readonly string[] | null, byActors: boolean): CoMentionRow[] {
     const sel = this.#select(f);
     const { rows, count, entityCount, bitCount } = sel;
@@ -571,7 +678,9 @@ export class CoMentionCube {
           .sort((a, b) => b.n - a.n || cmpBytes(a.id, b.id));
     const C = cols.length;
     const pair = new Float64Array(N * (byActors ? N : 64));
-    if (byActors && N <= this.#maxByteActors && !this.#repeats) {
+    if (byActors && N <= this.#maxByteActors && !this.#repeats && top.every((k) => this.#globalBit[k] >= 0)) {
+      this.#actorPairsByGlobalBits(rows, count, top, N, pair);
+    } else if (byActors && N <= this.#maxByteActors && !this.#repeats) {
       this.#actorPairsByBytes(rows, count, topOf, N, pair);
     } else if (byActors) {
       const buf = this.#here;
