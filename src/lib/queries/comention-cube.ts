@@ -525,6 +525,16 @@ export class CoMentionCube {
     return base.map((r) => ({ ...r, value: m === 'jaccard' ? r.jaccard : m === 'pmi' ? r.pmi : m === 'count' ? r.articles : r.articles }));
   }
 
+  #hist: Int32Array | null = null;
+  /** A zeroed scratch histogram of `size` cells, reused across queries (up to 4M cells: 16 MB) to spare the GC. */
+  #histogram(size: number): Int32Array {
+    if (size > 4 * 1024 * 1024) return new Int32Array(size);
+    if (!this.#hist || this.#hist.length < size) this.#hist = new Int32Array(Math.max(size, 1024 * 1024));
+    const h = this.#hist.subarray(0, size);
+    h.fill(0);
+    return h;
+  }
+
   /**
    * Actors × actors pair counts without visiting every pair in every article: each article's top actors become bytes
    * (actor t is bit t % 8 of byte t / 8), and each pair of bytes of an article one histogram increment; the histograms
@@ -536,7 +546,7 @@ export class CoMentionCube {
     const start = this.#start;
     const ent = this.#ent;
     // Byte pair (p, q), p <= q, is histogram p * C + q.
-    const hist = new Int32Array(C * C * 65536);
+    const hist = this.#histogram(C * C * 65536);
     const bytes = new Int32Array(C);
     const used = new Int32Array(C);
     for (let r = 0; r < count; r++) {
@@ -603,7 +613,7 @@ export class CoMentionCube {
     const gHi = this.#globalHi;
     const withHi = wantHi !== 0;
     // Byte pair (p, q), p <= q, of the 8 bytes (bits 0–31 in lo, 32–63 in hi) is histogram p * 8 + q.
-    const hist = new Int32Array((withHi ? 64 : 16) * 65536);
+    const hist = this.#histogram((withHi ? 64 : 16) * 65536);
     const C = withHi ? 8 : 4;
     const bytes = new Int32Array(8);
     const used = new Int32Array(8);
