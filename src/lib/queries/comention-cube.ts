@@ -149,7 +149,7 @@ export class CoMentionCube {
   /** Per mask code: its set bits, #maskBits[#maskBitStart[c] .. #maskBitStart[c + 1]). */
   readonly #maskBitStart: Int32Array;
   readonly #maskBits: Uint8Array;
-  /** Per mask code: does it pass the topic filter's bits (scratch, one per filter). */
+  /** Per mask code: the mask's low and high 32 bits. */
   readonly #maskLo: Int32Array;
   readonly #maskHi: Int32Array;
   /** Whether selections keep per-mask entity counts (distinct masks × entities small enough). */
@@ -432,7 +432,7 @@ export class CoMentionCube {
     return Uint8Array.from(col.values, (v) => (list.length === 0 || (v !== null && set.has(v)) ? 1 : 0));
   }
 
-  /** The articles the shared filters select, with their entity and topic-bit counts (cached for the last filters). */
+  /** The articles the shared filters select, with their entity and topic-bit counts (the last 4 filters cached). */
   #select(f: Filters): Selection {
     const key = JSON.stringify([f.from, f.to, f.countries, f.sources, f.langs, f.topics]);
     const hit = this.#sels.get(key);
