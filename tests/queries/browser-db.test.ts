@@ -11,12 +11,10 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDB, NODE_RUNTIME, ConsoleLogger, LogLevel, type DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { ParquetFile, readParquet, writeParquet, Table, WriterPropertiesBuilder } from 'parquet-wasm/node';
-import { BrowserDb, type DuckConn, type LazyFiles, type ParquetSource } from '$lib/db/browser-db';
+import { BrowserDb, LAZY_FILES, type DuckConn, type ParquetSource } from '$lib/db/browser-db';
 import { sqlString } from '$lib/db/node';
 import { EMPTY_FILTERS, UN_SYSTEM } from '$lib/filters';
 import {
-  ARTICLE_TITLES,
-  COLUMNS,
   DERIVED_PARQUET_FILES,
   PARQUET_FILES,
   type Manifest
@@ -32,19 +30,6 @@ const failing = new Set<string>();
 /** Files the server does not have (a data folder written before they existed). */
 const missing = new Set<string>();
 
-const LAZY: LazyFiles = {
-  articles: { file: PARQUET_FILES.articles, columns: COLUMNS.articles.filter((c) => c !== 'text') },
-  mentions: { file: PARQUET_FILES.mentions },
-  topics: { file: PARQUET_FILES.topics },
-  stances: { file: PARQUET_FILES.stances },
-  entities: { file: PARQUET_FILES.entities },
-  topic_defs: { file: PARQUET_FILES.topic_defs },
-  terms: { file: PARQUET_FILES.terms },
-  article_facts: { file: DERIVED_PARQUET_FILES.article_facts },
-  entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
-  article_entities: { file: DERIVED_PARQUET_FILES.article_entities },
-  [ARTICLE_TITLES]: { file: PARQUET_FILES.articles, columns: ['article_id', 'title'] }
-};
 /** Rewritten in row groups of 2 rows (same rows, same order: row numbers stay valid). */
 const SMALL_GROUPS = [
   PARQUET_FILES.articles,
@@ -98,7 +83,7 @@ async function openDb(): Promise<BrowserDb> {
     insertArrowFromIPCStream: async (buf, opts) => c.insertArrowFromIPCStream(buf, opts),
     close: async () => c.close()
   };
-  return new BrowserDb(conn, source, { files: {} } as unknown as Manifest, LAZY);
+  return new BrowserDb(conn, source, { files: {} } as unknown as Manifest, LAZY_FILES);
 }
 
 beforeAll(async () => {

@@ -45,6 +45,24 @@ export interface DuckConn {
 /** A table the browser loads whole: its file and the columns it keeps. */
 export type LazyFiles = Record<string, { file: string; columns?: string[] }>;
 
+/** Every table the browser can load, with its file and the columns it keeps. */
+export const LAZY_FILES: LazyFiles = {
+  articles: { file: PARQUET_FILES.articles, columns: COLUMNS.articles.filter((c) => c !== 'text') },
+  mentions: { file: PARQUET_FILES.mentions },
+  topics: { file: PARQUET_FILES.topics },
+  stances: { file: PARQUET_FILES.stances },
+  entities: { file: PARQUET_FILES.entities },
+  topic_defs: { file: PARQUET_FILES.topic_defs },
+  terms: { file: PARQUET_FILES.terms },
+  article_facts: { file: DERIVED_PARQUET_FILES.article_facts },
+  article_counts: { file: DERIVED_PARQUET_FILES.article_counts },
+  entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
+  article_entities: { file: DERIVED_PARQUET_FILES.article_entities },
+  topic_buckets: { file: DERIVED_PARQUET_FILES.topic_buckets },
+  // The title column of articles.parquet alone (the titles-only search of a corpus too big to search whole).
+  [ARTICLE_TITLES]: { file: PARQUET_FILES.articles, columns: ['article_id', 'title'] }
+};
+
 /** File, columns (in file order) and SQL types of each partial table. */
 const PARTIAL_SPECS: Record<PartialTableName, { file: string; columns: { name: string; type: string }[] }> = {
   articles__rows: {

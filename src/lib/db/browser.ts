@@ -25,17 +25,9 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import initParquet, { ParquetFile } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import {
-  ARTICLE_TITLES,
-  COLUMNS,
-  DERIVED_PARQUET_FILES,
-  MANIFEST_FILE,
-  PARQUET_FILES,
-  SCHEMA_VERSION,
-  type Manifest
-} from '$lib/schema';
+import { MANIFEST_FILE, SCHEMA_VERSION, type Manifest } from '$lib/schema';
 import type { Db } from './types';
-import { BrowserDb, type LazyFiles, type ParquetSource } from './browser-db';
+import { BrowserDb, LAZY_FILES, type ParquetSource } from './browser-db';
 
 export type LoadPhase = 'duckdb' | 'manifest' | 'tables' | 'ready' | 'error';
 export interface LoadProgress {
@@ -52,23 +44,6 @@ export type ProgressListener = (p: LoadProgress) => void;
 /** Tables the first chart needs; loaded before the Db is handed out. */
 const START_TABLES = ['topic_buckets', 'topic_defs', 'entities', 'entity_articles'] as const;
 
-/** Every table the browser can load, with its file and the columns it keeps. */
-const LAZY_FILES: LazyFiles = {
-  articles: { file: PARQUET_FILES.articles, columns: COLUMNS.articles.filter((c) => c !== 'text') },
-  mentions: { file: PARQUET_FILES.mentions },
-  topics: { file: PARQUET_FILES.topics },
-  stances: { file: PARQUET_FILES.stances },
-  entities: { file: PARQUET_FILES.entities },
-  topic_defs: { file: PARQUET_FILES.topic_defs },
-  terms: { file: PARQUET_FILES.terms },
-  article_facts: { file: DERIVED_PARQUET_FILES.article_facts },
-  article_counts: { file: DERIVED_PARQUET_FILES.article_counts },
-  entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
-  article_entities: { file: DERIVED_PARQUET_FILES.article_entities },
-  topic_buckets: { file: DERIVED_PARQUET_FILES.topic_buckets },
-  // The title column of articles.parquet alone (the titles-only search of a corpus too big to search whole).
-  [ARTICLE_TITLES]: { file: PARQUET_FILES.articles, columns: ['article_id', 'title'] }
-};
 
 /** Reads a Parquet file: by HTTP range when the server allows it, else downloaded whole (then kept for reuse). */
 class RemoteParquet implements ParquetSource {
