@@ -571,28 +571,8 @@ export class CoMentionCube {
       }
       for (let x = 0; x < u; x++) bytes[used[x]] = 0;
     }
-    for (let p = 0; p < C; p++) {
-      for (let q = p; q < C; q++) {
-        const base = (p * C + q) << 16;
-        for (let v = 0; v < 65536; v++) {
-          const a = hist[base + v];
-          if (a === 0) continue;
-          const bp = v >> 8;
-          const bq = v & 255;
-          for (let x = 0; x < 8; x++) {
-            if (((bp >> x) & 1) === 0) continue;
-            const tx = p * 8 + x;
-            for (let y = 0; y < 8; y++) {
-              if (((bq >> y) & 1) === 0) continue;
-              const ty = q * 8 + y;
-              if (tx === ty) continue;
-              pair[tx * N + ty] += a;
-              if (p !== q) pair[ty * N + tx] += a;
-            }
-          }
-        }
-      }
-    }
+    // Actor t is bit t of the byte sequence.
+    expandPairHistogram(hist, C, Int32Array.from({ length: C * 8 }, (_, t) => t), N, pair);
   }
 
   /**
@@ -636,28 +616,7 @@ export class CoMentionCube {
         for (let y = x; y < u; y++) hist[(px + (used[y] << 16)) | bx | bytes[y]]++;
       }
     }
-    for (let p = 0; p < C; p++) {
-      for (let q = p; q < C; q++) {
-        const base = (p * C + q) << 16;
-        for (let v = 0; v < 65536; v++) {
-          const a = hist[base + v];
-          if (a === 0) continue;
-          const bp = v >> 8;
-          const bq = v & 255;
-          for (let x = 0; x < 8; x++) {
-            if (((bp >> x) & 1) === 0) continue;
-            const tx = topOfBit[p * 8 + x];
-            for (let y = 0; y < 8; y++) {
-              if (((bq >> y) & 1) === 0) continue;
-              const ty = topOfBit[q * 8 + y];
-              if (tx === ty) continue;
-              pair[tx * N + ty] += a;
-              if (p !== q) pair[ty * N + tx] += a;
-            }
-          }
-        }
-      }
-    }
+    expandPairHistogram(hist, C, topOfBit, N, pair);
   }
 
   #grid(f: Filters, n: number, kinds: readonly string[] | null, byActors: boolean): CoMentionRow[] {
@@ -761,5 +720,34 @@ export class CoMentionCube {
       }
     }
     return out;
+  }
+}
+
+/**
+ * Adds a byte-pair histogram's counts to `pair` (N × N): cell ((p * C + q) << 16) | (byte p << 8) | byte q, p <= q,
+ * counts the articles with those two bytes; bit b of the byte sequence stands for actor actorOfBit[b].
+ */
+function expandPairHistogram(hist: Int32Array, C: number, actorOfBit: Int32Array, N: number, pair: Float64Array): void {
+  for (let p = 0; p < C; p++) {
+    for (let q = p; q < C; q++) {
+      const base = (p * C + q) << 16;
+      for (let v = 0; v < 65536; v++) {
+        const a = hist[base + v];
+        if (a === 0) continue;
+        const bp = v >> 8;
+        const bq = v & 255;
+        for (let x = 0; x < 8; x++) {
+          if (((bp >> x) & 1) === 0) continue;
+          const tx = actorOfBit[p * 8 + x];
+          for (let y = 0; y < 8; y++) {
+            if (((bq >> y) & 1) === 0) continue;
+            const ty = actorOfBit[q * 8 + y];
+            if (tx === ty) continue;
+            pair[tx * N + ty] += a;
+            if (p !== q) pair[ty * N + tx] += a;
+          }
+        }
+      }
+    }
   }
 }
