@@ -25,7 +25,8 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import initParquet, { ParquetFile } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import { MANIFEST_FILE, SCHEMA_VERSION, type Manifest } from '$lib/schema';
+import type { Manifest } from '$lib/schema';
+import { fetchManifest, fetchOk } from './fetch-data';
 import type { Db } from './types';
 import { BrowserDb, LAZY_FILES, type ParquetSource } from './browser-db';
 
@@ -126,21 +127,6 @@ class RemoteParquet implements ParquetSource {
     }
     return p.size;
   }
-}
-
-async function fetchOk(url: URL): Promise<Response> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}`);
-  return res;
-}
-
-export async function fetchManifest(dataUrl: URL): Promise<Manifest> {
-  const res = await fetchOk(new URL(MANIFEST_FILE, dataUrl));
-  const m = (await res.json()) as Manifest;
-  if (m.schema_version !== SCHEMA_VERSION) {
-    throw new Error(`data/manifest.json has schema_version ${m.schema_version}; this dashboard reads ${SCHEMA_VERSION}`);
-  }
-  return m;
 }
 
 /**

@@ -4,17 +4,12 @@
  * decoded by parquet-wasm into Arrow, read column-wise with apache-arrow. The first chart and the filter bar need
  * only this; DuckDB-WASM starts afterwards, in the background, for everything else.
  */
-import initParquet, { readParquet } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import { tableFromIPC, type Table, type Vector } from 'apache-arrow';
-import { DERIVED_PARQUET_FILES, MANIFEST_FILE, PARQUET_FILES, SCHEMA_VERSION, type EntityKind, type Manifest } from '$lib/schema';
+import type { Table, Vector } from 'apache-arrow';
+import { DERIVED_PARQUET_FILES, PARQUET_FILES, type EntityKind, type Manifest } from '$lib/schema';
+import { fetchManifest, readParquetTable } from './fetch-data';
 import { DayCounts, TopicCube } from '$lib/queries/cube';
 
-async function fetchOk(url: URL): Promise<Response> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}`);
-  return res;
-}
 
 const ASCII = new TextDecoder();
 
@@ -89,12 +84,7 @@ function rows<T>(t: Table): T[] {
   return t.toArray().map((r) => r.toJSON() as T);
 }
 
-let parquetReady: Promise<unknown> | null = null;
-async function readTable(url: URL, columns?: string[]): Promise<Table> {
-  parquetReady ??= initParquet({ module_or_path: parquetWasm });
-  const [bytes] = await Promise.all([fetchOk(url).then(async (r) => new Uint8Array(await r.arrayBuffer())), parquetReady]);
-  return tableFromIPC(readParquet(bytes, columns ? { columns } : undefined).intoIPCStream());
-}
+const readTable = (url: URL, columns?: string[]): Promise<Table> => readParquetTable(url, columns, parquetWasm);
 
 function bigints(v: Vector | null): (i: number) => bigint | number {
   if (!v) return () => 0;
@@ -146,10 +136,7 @@ export async function loadDayCounts(dataUrl: URL, manifest: Manifest, cube: Topi
 
 /** The cube and the filter options, from `dataUrl` (a folder URL ending in '/'). */
 export async function loadCube(dataUrl: URL): Promise<{ cube: TopicCube; options: ReturnType<TopicCube['options']>; manifest: Manifest }> {
-  const manifest = (await (await fetchOk(new URL(MANIFEST_FILE, dataUrl))).json()) as Manifest;
-  if (manifest.schema_version !== SCHEMA_VERSION) {
-    throw new Error(`data/manifest.json has schema_version ${manifest.schema_version}; this dashboard reads ${SCHEMA_VERSION}`);
-  }
+  const manifest = await fetchManifest(dataUrl);
   const files = (manifest.files ?? {}) as Record<string, string>;
   const file = (table: string, fallback: string) => new URL(files[table] ?? fallback, dataUrl);
   const [tb, defs, ents, ea] = await Promise.all([

@@ -1,0 +1,31 @@
+/**
+ * Fetching the data folder without DuckDB-WASM: a file (HTTP errors as errors), the manifest (schema version
+ * checked), and a Parquet file decoded by parquet-wasm into an Arrow table. Shared by the DuckDB-backed Db
+ * (browser.ts), the topic cube's loader (cube-loader.ts) and the co-mention cube's worker (comention-fetch.ts).
+ */
+import initParquet, { readParquet } from 'parquet-wasm/esm';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { MANIFEST_FILE, SCHEMA_VERSION, type Manifest } from '$lib/schema';
+
+export async function fetchOk(url: URL): Promise<Response> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}`);
+  return res;
+}
+
+export async function fetchManifest(dataUrl: URL): Promise<Manifest> {
+  const res = await fetchOk(new URL(MANIFEST_FILE, dataUrl));
+  const m = (await res.json()) as Manifest;
+  if (m.schema_version !== SCHEMA_VERSION) {
+    throw new Error(`data/manifest.json has schema_version ${m.schema_version}; this dashboard reads ${SCHEMA_VERSION}`);
+  }
+  return m;
+}
+
+let parquetReady: Promise<unknown> | null = null;
+/** `url`, downloaded whole and decoded (only `columns`, if given); `wasmUrl`: parquet-wasm's .wasm, loaded once. */
+export async function readParquetTable(url: URL, columns: readonly string[] | undefined, wasmUrl: string | URL): Promise<Table> {
+  parquetReady ??= initParquet({ module_or_path: wasmUrl });
+  const [bytes] = await Promise.all([fetchOk(url).then(async (r) => new Uint8Array(await r.arrayBuffer())), parquetReady]);
+  return tableFromIPC(readParquet(bytes, columns ? { columns: [...columns] } : undefined).intoIPCStream());
+}
