@@ -6,10 +6,8 @@
  * fails the query (the page then shows an error, not an empty box).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDuckDB, NODE_RUNTIME, ConsoleLogger, LogLevel, type DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { ParquetFile, readParquet, writeParquet, Table, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { BrowserDb, LAZY_FILES, type DuckConn, type ParquetSource } from '$lib/db/browser-db';
 import { sqlString } from '$lib/db/node';
@@ -21,6 +19,7 @@ import {
 } from '$lib/schema';
 import * as Q from '$lib/queries';
 import { openFixtureDb } from '../helpers/node-db';
+import { openNodeWasm } from '../helpers/wasm';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 /** Row groups read per file, by the sources below. */
@@ -70,7 +69,7 @@ function source(file: string): ParquetSource {
 
 /** A fresh DuckDB-WASM database per Db: partial tables start empty. */
 async function openDb(): Promise<BrowserDb> {
-  const wasm = await newWasm();
+  const wasm = await openNodeWasm();
   const c = wasm.connect();
   c.query('SET autoload_known_extensions = false');
   c.query('CREATE TABLE article_text (article_id VARCHAR, text VARCHAR)');
@@ -98,20 +97,6 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-async function newWasm(): Promise<DuckDBBindings> {
-  const dist = dirname(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
-  const wasm = await createDuckDB(
-    {
-      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
-      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') }
-    },
-    new ConsoleLogger(LogLevel.WARNING),
-    NODE_RUNTIME
-  );
-  await wasm.instantiate(() => {});
-  wasm.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
-  return wasm;
-}
 
 const round = (rows: Record<string, unknown>[]) =>
   rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v])));

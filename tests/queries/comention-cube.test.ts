@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readParquet } from 'parquet-wasm/node';
 import { tableFromIPC } from 'apache-arrow';
-import { openFixtureDb } from '../helpers/node-db';
+import { entityViews, openFixtureDb } from '../helpers/node-db';
 import { EMPTY_FILTERS, ENTITY_KINDS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
 import { CoMentionCube, cmpBytes, type CoMentionCubeTuning } from '$lib/queries/comention-cube';
@@ -196,13 +196,7 @@ describe('co-mention cube = buildCoMentionQuery', () => {
         { text_row: row('a02'), entity_no: Number(ea.find((r) => r.entity_id === 'un_sc')!.entity_no) }
       ]
     };
-    const { join: pjoin } = await import('node:path');
-    const path = (f: string) => pjoin(env.dir, f).replace(/'/g, "''");
-    const views: Record<string, string> = {
-      entities: `SELECT * FROM read_parquet('${path(PARQUET_FILES.entities)}')`,
-      entity_articles: `SELECT * FROM read_parquet('${path(DERIVED_PARQUET_FILES.entity_articles)}')`,
-      article_entities: `SELECT * FROM read_parquet('${path(DERIVED_PARQUET_FILES.article_entities)}')`
-    };
+    const views: Record<string, string> = entityViews(env.dir);
     const lit = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v)}'`);
     try {
       for (const [name, rows] of Object.entries(extra)) {
@@ -229,13 +223,7 @@ describe('co-mention cube = buildCoMentionQuery', () => {
   });
 
   it('more than 32 actors (top actors past the first 32 bits, and past 8 bits a byte)', async () => {
-    const { join: pjoin } = await import('node:path');
-    const path = (f: string) => pjoin(env.dir, f).replace(/'/g, "''");
-    const views: Record<string, string> = {
-      entities: `SELECT * FROM read_parquet('${path(PARQUET_FILES.entities)}')`,
-      entity_articles: `SELECT * FROM read_parquet('${path(DERIVED_PARQUET_FILES.entity_articles)}')`,
-      article_entities: `SELECT * FROM read_parquet('${path(DERIVED_PARQUET_FILES.article_entities)}')`
-    };
+    const views: Record<string, string> = entityViews(env.dir);
     // 60 more actors x00..x59 of two kinds, each in a pseudo-random third or so of the articles.
     const base = `(SELECT max(entity_no) + 1 FROM (${views.entity_articles}))`;
     const extra = `SELECT 'x' || lpad(CAST(k AS VARCHAR), 2, '0') AS entity_id, k FROM range(60) t(k)`;

@@ -1,6 +1,6 @@
 /** Co-mention and two-country comparison builders against the fixture. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFixtureDb } from '../helpers/node-db';
+import { entityViews, openFixtureDb } from '../helpers/node-db';
 import { EMPTY_FILTERS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
 import { factsWhere } from '$lib/queries/common';
@@ -36,13 +36,7 @@ describe('buildCoMentionQuery', () => {
   it('actors × topics keeps an actor whose id equals a topic id (country «climate» × topic climate)', async () => {
     // Entity ids and topic ids share one namespace in the taxonomy («syria» is both); the self-pair rule is for
     // actors × actors only. Here an entity `climate` is mentioned in a08 and a12, both carrying the topic climate.
-    const { join } = await import('node:path');
-    const path = (f: string) => join(env.dir, f).replace(/'/g, "''");
-    const views = {
-      entities: `SELECT * FROM read_parquet('${path('entities.parquet')}')`,
-      entity_articles: `SELECT * FROM read_parquet('${path('entity_articles.parquet')}')`,
-      article_entities: `SELECT * FROM read_parquet('${path('article_entities.parquet')}')`
-    };
+    const views = entityViews(env.dir);
     await env.db.exec(`CREATE OR REPLACE VIEW entities AS ${views.entities}
       UNION ALL SELECT 'climate', 'state', 'Climateland', NULL, NULL, NULL`);
     await env.db.exec(`CREATE OR REPLACE VIEW entity_articles AS ${views.entity_articles}

@@ -4,10 +4,9 @@
  * `arrowToRows` the site uses — and compared with what @duckdb/node-api returns for the same query.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDuckDB, NODE_RUNTIME, ConsoleLogger, LogLevel, type DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { readParquet } from 'parquet-wasm/node';
 import { arrowToRows, type ArrowTable } from '$lib/db/arrow-rows';
 import type { BoundQuery } from '$lib/db/types';
@@ -25,6 +24,7 @@ import {
 } from '$lib/schema';
 import * as Q from '$lib/queries';
 import { openFixtureDb } from '../helpers/node-db';
+import { openNodeWasm } from '../helpers/wasm';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 let wasm: DuckDBBindings;
@@ -32,17 +32,7 @@ let conn: ReturnType<DuckDBBindings['connect']>;
 
 beforeAll(async () => {
   env = await openFixtureDb();
-  const dist = dirname(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
-  wasm = await createDuckDB(
-    {
-      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
-      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') }
-    },
-    new ConsoleLogger(LogLevel.WARNING),
-    NODE_RUNTIME
-  );
-  await wasm.instantiate(() => {});
-  wasm.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+  wasm = await openNodeWasm();
   conn = wasm.connect();
   conn.query('SET autoload_known_extensions = false');
   conn.query('SET autoinstall_known_extensions = false');
