@@ -27,6 +27,11 @@ export interface RawArticle {
 }
 
 export type InputItem = { kind: 'article'; article: RawArticle } | { kind: 'reject'; reject: RejectRow };
+/**
+ * One line of a streamed JSONL file as its undecoded bytes (readInput with `rawLines`), for a worker thread to decode
+ * and parse with parseJsonlLine. `bytes` is a view of the reader's buffer: valid until the next item is read.
+ */
+export type RawLine = { kind: 'line'; file: string; line: number; bytes: Uint8Array };
 
 export const SIDECAR = 'metadata.csv';
 export const MAX_ARTICLE_CHARS = 1_000_000;
@@ -155,25 +160,38 @@ function articleItem(meta: Meta, file: string, line: number | null, text: string
   };
 }
 
-function* readJsonl(text: string, file: string, lineOffset = 0): Generator<InputItem> {
+/** One trimmed, non-empty JSONL line (1-based line number `line`) → its article or reject. */
+function jsonlItem(l: string, file: string, line: number): InputItem {
+  let o: unknown;
+  try {
+    o = JSON.parse(l);
+  } catch (e) {
+    return reject(file, line, null, 'malformed', `line ${line}: invalid JSON (${(e as Error).message.slice(0, 80)})`);
+  }
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return reject(file, line, null, 'malformed', `line ${line}: not a JSON object`);
+  return fromRecord(o as Record<string, unknown>, file, line);
+}
+
+function* readJsonl(text: string, file: string): Generator<InputItem> {
   const lines = text.split(/\r?\n/);
   for (let li = 0; li < lines.length; li++) {
     const l = lines[li].trim();
-    const i = li + lineOffset;
-    if (!l) continue;
-    let o: unknown;
-    try {
-      o = JSON.parse(l);
-    } catch (e) {
-      yield reject(file, i + 1, null, 'malformed', `line ${i + 1}: invalid JSON (${(e as Error).message.slice(0, 80)})`);
-      continue;
-    }
-    if (!o || typeof o !== 'object' || Array.isArray(o)) {
-      yield reject(file, i + 1, null, 'malformed', `line ${i + 1}: not a JSON object`);
-      continue;
-    }
-    yield fromRecord(o as Record<string, unknown>, file, i + 1);
+    if (l) yield jsonlItem(l, file, li + 1);
   }
+}
+
+/**
+ * One line of a streamed JSONL file, from its bytes (without the newline; without the BOM on line 1): its article or
+ * reject, or null for a blank line. A line that is not valid UTF-8 is rejected on its own. `utf8` is a fatal decoder.
+ */
+export function parseJsonlLine(bytes: Uint8Array, file: string, line: number, utf8: TextDecoder): InputItem | null {
+  let text: string;
+  try {
+    text = utf8.decode(bytes).trim();
+  } catch {
+    return reject(file, line, null, 'undecodable', `line ${line}: not UTF-8`);
+  }
+  return text ? jsonlItem(text, file, line) : null;
 }
 
 /** JSONL files above this size are streamed line by line (UTF-8 only) instead of decoded whole. */
@@ -183,27 +201,25 @@ export const STREAM_JSONL_BYTES = 16 * 1024 * 1024;
  * Streams a large UTF-8 JSONL file in 4 MiB chunks, so a million-article file never sits in memory (nor hits V8's
  * string size limit). A line that is not valid UTF-8 is rejected on its own.
  */
-function* readJsonlStream(path: string, file: string): Generator<InputItem> {
+function* readJsonlStream(path: string, file: string, rawLines: boolean): Generator<InputItem | RawLine> {
   const fd = openSync(path, 'r');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
   let carry: Buffer = Buffer.alloc(0) as Buffer;
   let lineNo = 0;
   let first = true;
-  const handle = function* (bytes: Buffer): Generator<InputItem> {
+  const handle = function* (bytes: Buffer): Generator<InputItem | RawLine> {
     lineNo++;
     if (first) {
       first = false;
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     }
-    let line: string;
-    try {
-      line = utf8.decode(bytes).trim();
-    } catch {
-      yield reject(file, lineNo, null, 'undecodable', `line ${lineNo}: not UTF-8`);
+    if (rawLines) {
+      yield { kind: 'line', file, line: lineNo, bytes };
       return;
     }
-    if (line) yield* readJsonl(line, file, lineNo - 1);
+    const item = parseJsonlLine(bytes, file, lineNo, utf8);
+    if (item) yield item;
   };
   try {
     for (;;) {
@@ -249,8 +265,17 @@ export function inputBytes(root: string): number {
   return listFiles(root).reduce((a, f) => a + statSync(f).size, 0);
 }
 
+export interface ReadOptions {
+  /** JSONL files above this size (bytes) are streamed; default STREAM_JSONL_BYTES. */
+  streamJsonlBytes?: number;
+  /** Streamed JSONL lines are yielded undecoded (RawLine), for worker threads to parse (parseJsonlLine). */
+  rawLines?: boolean;
+}
+
 /** All articles and rejects under `root` (a folder or one file), in a stable order. */
-export function* readInput(root: string, opts: { streamJsonlBytes?: number } = {}): Generator<InputItem> {
+export function readInput(root: string, opts: ReadOptions & { rawLines: boolean }): Generator<InputItem | RawLine>;
+export function readInput(root: string, opts?: ReadOptions & { rawLines?: false }): Generator<InputItem>;
+export function* readInput(root: string, opts: ReadOptions = {}): Generator<InputItem | RawLine> {
   const streamAbove = opts.streamJsonlBytes ?? STREAM_JSONL_BYTES;
   const files = listFiles(root);
   const rootDir = statSync(root).isDirectory() ? root : join(root, '..');
@@ -264,7 +289,7 @@ export function* readInput(root: string, opts: { streamJsonlBytes?: number } = {
       continue;
     }
     if (JSONL_EXT.has(ext) && statSync(path).size > streamAbove) {
-      yield* readJsonlStream(path, rel);
+      yield* readJsonlStream(path, rel, opts.rawLines === true);
       continue;
     }
     let buf: Buffer;

@@ -4,7 +4,8 @@
  *
  * Articles are processed in batches by worker threads (one per core by default) while the main thread reads the
  * input and appends rows to a disk-backed DuckDB staging database with a memory limit, so memory stays flat however
- * large the input is. Results are applied in input order, so "duplicate of X" always names the first occurrence.
+ * large the input is. Lines of a streamed (large) JSONL file go to the workers undecoded: they decode and parse them,
+ * and the main thread only finds the line breaks and hashes the bytes. Results are applied in input order, so "duplicate of X" always names the first occurrence.
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -12,10 +13,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { MANIFEST_FILE, PARQUET_FILES, REJECTS_FILE, SCHEMA_VERSION, type Manifest, type RejectRow, type TableName } from '../lib/schema';
-import { inputBytes, readInput, type RawArticle } from './input';
+import { inputBytes, readInput, type RawArticle, type RawLine } from './input';
 import { loadLexicons, type Lexicons } from './load-lexicons';
 import { bundleWorker } from './worker-bundle';
-import { RowSink, type ArticleMeta, type WorkerRequest, type WorkerResponse } from './worker';
+import { RowSink, type ArticleMeta, type LineBatch, type LineResult, type WorkerRequest, type WorkerResponse } from './worker';
 import { AtomicDir, TableWriter } from './write';
 
 export interface RunOptions {
@@ -30,6 +31,8 @@ export interface RunOptions {
    * the TypeScript source through tsx (also when esbuild is missing or fails; env EM_WORKER_SOURCE=typescript).
    */
   workerSource?: 'bundle' | 'typescript';
+  /** JSONL files above this size are streamed (input.ts STREAM_JSONL_BYTES by default); with worker threads, the workers parse their lines. */
+  streamJsonlBytes?: number;
   /** `bytes` of article text read so far; `totalBytes` is the size of the input files (an upper bound). */
   onProgress?: (p: { done: number; written: number; rejected: number; bytes: number; totalBytes: number }) => void;
 }
@@ -52,7 +55,42 @@ const WORKER_HEAP_MB = 128;
 
 /** What the main thread keeps of an article while its batch is in flight (not its text: that goes to the worker). */
 type Origin = Pick<RawArticle, 'input_file' | 'input_line' | 'input_id'>;
-type Item = { kind: 'reject'; reject: RejectRow } | { kind: 'article'; raw: Origin };
+type Item = { kind: 'reject'; reject: RejectRow } | { kind: 'article'; raw: Origin } | { kind: 'line' };
+
+/** Undecoded lines of one streamed JSONL file gathered for a worker (LineBatch), each followed by a newline. */
+class LineBuffer {
+  file = '';
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private ends: number[] = [];
+  private lineNos: number[] = [];
+  get count(): number {
+    return this.ends.length;
+  }
+  add(l: RawLine): void {
+    const need = this.used + l.bytes.length + 1;
+    if (need > this.buf.length) {
+      const b = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(b, 0, 0, this.used);
+      this.buf = b;
+    }
+    this.buf.set(l.bytes, this.used);
+    this.used += l.bytes.length;
+    this.ends.push(this.used);
+    this.buf[this.used++] = 10;
+    this.lineNos.push(l.line);
+  }
+  /** The batch in its own ArrayBuffer (transferred to the worker), and the buffer emptied. */
+  take(): LineBatch {
+    const data = new Uint8Array(this.used);
+    data.set(this.buf.subarray(0, this.used));
+    const out = { file: this.file, data, ends: Int32Array.from(this.ends), lineNos: Int32Array.from(this.lineNos) };
+    this.used = 0;
+    this.ends = [];
+    this.lineNos = [];
+    return out;
+  }
+}
 
 /**
  * A full garbage collection, when V8 lets us: a run reads gigabytes through the main thread, and V8 would let dead
@@ -73,7 +111,7 @@ const GC_EVERY_ARTICLES = 5000;
 /** Runs batches on worker threads (each writing its rows to its own staging files), yielding metas in submission order. */
 class Pool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, (r: ArticleMeta[]) => void>();
+  private readonly pending = new Map<number, (r: ArticleMeta[] | LineResult[]) => void>();
   private readonly finishing: (() => void)[] = [];
   private failure: Error | null = null;
   /** `bundle`: the worker as one CommonJS file (worker-bundle.ts); null runs the TypeScript source through tsx. */
@@ -84,10 +122,10 @@ class Pool {
       // A bounded old generation makes each worker collect early instead of growing to V8's default heap size.
       const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker', stageDir, index: i }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 } });
       w.on('message', (m: WorkerResponse) => {
-        if (m.kind === 'batch') {
+        if (m.kind === 'batch' || m.kind === 'lines') {
           const done = this.pending.get(m.seq);
           this.pending.delete(m.seq);
-          done?.(m.metas);
+          done?.(m.kind === 'batch' ? m.metas : m.results);
         } else if (m.kind === 'finished') this.finishing.shift()?.();
         else this.fail(new Error(m.message));
       });
@@ -101,10 +139,17 @@ class Pool {
     for (const f of this.finishing.splice(0)) f();
   }
   run(seq: number, ordBase: number, batch: RawArticle[]): Promise<ArticleMeta[]> {
+    return this.send({ kind: 'batch', seq, ordBase, batch }) as Promise<ArticleMeta[]>;
+  }
+  /** `lines.data` is transferred: the caller must not touch it afterwards. */
+  runLines(seq: number, ordBase: number, lines: LineBatch): Promise<LineResult[]> {
+    return this.send({ kind: 'lines', seq, ordBase, lines }, [lines.data.buffer as ArrayBuffer]) as Promise<LineResult[]>;
+  }
+  private send(m: WorkerRequest & { seq: number }, transfer: ArrayBuffer[] = []): Promise<ArticleMeta[] | LineResult[]> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((ok, fail) => {
-      this.pending.set(seq, (r) => (this.failure ? fail(this.failure) : ok(r)));
-      this.workers[seq % this.workers.length].postMessage({ kind: 'batch', seq, ordBase, batch } satisfies WorkerRequest);
+      this.pending.set(m.seq, (r) => (this.failure ? fail(this.failure) : ok(r)));
+      this.workers[m.seq % this.workers.length].postMessage(m, transfer);
     });
   }
   verdict(seq: number, dups: number[]): void {
@@ -224,7 +269,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
     };
 
     // Batches in flight are bounded, so a slow writer never lets the reader race ahead and fill memory.
-    const inflight: { seq: number; ordBase: number; batch: Item[]; metas: Promise<ArticleMeta[]> | ArticleMeta[] }[] = [];
+    const inflight: { seq: number; ordBase: number; batch: Item[]; metas: Promise<ArticleMeta[] | LineResult[]> | ArticleMeta[] }[] = [];
     let seq = 0;
     const drainOne = async () => {
       const { seq: s, ordBase, batch, metas } = inflight.shift()!;
@@ -232,24 +277,53 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
       let k = 0;
       const dups: number[] = [];
       for (const item of batch) {
-        done++;
-        if (item.kind === 'reject') rejects.push(item.reject);
-        else {
-          if (apply(item.raw, ms[k], ordBase + k)) dups.push(k);
+        if (item.kind === 'reject') {
+          done++;
+          rejects.push(item.reject);
+        } else if (item.kind === 'line') {
+          const r = ms[k] as LineResult;
+          if (r === null) {
+            // A blank line: nothing to count.
+          } else if ('reject' in r) {
+            done++;
+            rejects.push(r.reject);
+          } else {
+            done++;
+            bytes += r.bytes;
+            if (apply({ input_file: lineFiles.get(s)!, input_line: r.origin.input_line, input_id: r.origin.input_id }, r.meta, ordBase + k)) dups.push(k);
+          }
+          k++;
+        } else {
+          done++;
+          if (apply(item.raw, ms[k] as ArticleMeta, ordBase + k)) dups.push(k);
           k++;
         }
       }
+      lineFiles.delete(s);
       if (pool) pool.verdict(s, dups);
       else local!.verdict(s, dups);
       opts.onProgress?.({ done, written, rejected: rejects.length, bytes, totalBytes });
     };
     let batch: Item[] = [];
     let raws: RawArticle[] = [];
+    // A batch holds articles or lines of one streamed JSONL file, never both.
+    const lines = new LineBuffer();
+    const lineFiles = new Map<number, string>();
     let sinceGc = 0;
     const submit = async () => {
       const s = seq++;
-      inflight.push({ seq: s, ordBase: ord, batch, metas: pool ? pool.run(s, ord, raws) : local!.processBatch(s, ord, raws) });
-      ord += raws.length;
+      if (lines.count) {
+        lineFiles.set(s, lines.file);
+        const n = lines.count;
+        const lb = lines.take();
+        // The input's identity covers the bytes of its lines (and their file), hashed without decoding them.
+        inputHash.update(lb.file).update(lb.data);
+        inflight.push({ seq: s, ordBase: ord, batch, metas: pool!.runLines(s, ord, lb) });
+        ord += n;
+      } else {
+        inflight.push({ seq: s, ordBase: ord, batch, metas: pool ? pool.run(s, ord, raws) : local!.processBatch(s, ord, raws) });
+        ord += raws.length;
+      }
       batch = [];
       raws = [];
       // The main thread's garbage (decoded lines) would otherwise pile up in a heap sized for 24 GB machines.
@@ -259,9 +333,15 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
       }
       while (inflight.length > (pool ? nWorkers * 2 : 0)) await drainOne();
     };
-    for (const item of readInput(opts.input)) {
+    for (const item of readInput(opts.input, { rawLines: pool !== null, streamJsonlBytes: opts.streamJsonlBytes })) {
       if (item.kind === 'reject') batch.push(item);
-      else {
+      else if (item.kind === 'line') {
+        if (raws.length || (lines.count && lines.file !== item.file)) await submit();
+        lines.file = item.file;
+        lines.add(item);
+        batch.push({ kind: 'line' });
+      } else {
+        if (lines.count) await submit();
         const raw = item.article;
         bytes += raw.bytes;
         inputHash.update(raw.input_file).update(String(raw.input_line)).update(raw.text);

@@ -8,7 +8,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RawArticle } from './input';
+import { parseJsonlLine, type RawArticle } from './input';
+import type { RejectRow } from '../lib/schema';
 import { loadLexicons, type Lexicons } from './load-lexicons';
 import { EmptyArticleError, processArticle } from './process';
 
@@ -17,11 +18,30 @@ export type ArticleMeta =
   | { ok: true; id: string; source: string | null; hash: string; lang: string; country: string | null; dated: boolean }
   | { ok: false; empty: boolean; message: string };
 
+/**
+ * Lines of a streamed JSONL file, undecoded: line k is data[ends[k − 1] + 1, ends[k]) (from 0 for k = 0), its line
+ * number lineNos[k]. The worker decodes and parses them, so the main thread never does, and `data` moves between
+ * threads without a copy.
+ */
+export interface LineBatch {
+  file: string;
+  data: Uint8Array;
+  ends: Int32Array;
+  lineNos: Int32Array;
+}
+/** Per line of a LineBatch: the article's origin and meta, the reject of a line that could not be read, or null (blank). */
+export type LineResult = { origin: { input_line: number; input_id: string | null }; bytes: number; meta: ArticleMeta } | { reject: RejectRow } | null;
+
 export type WorkerRequest =
   | { kind: 'batch'; seq: number; ordBase: number; batch: RawArticle[] }
+  | { kind: 'lines'; seq: number; ordBase: number; lines: LineBatch }
   | { kind: 'verdict'; seq: number; dups: number[] }
   | { kind: 'finish' };
-export type WorkerResponse = { kind: 'batch'; seq: number; metas: ArticleMeta[] } | { kind: 'finished' } | { kind: 'error'; message: string };
+export type WorkerResponse =
+  | { kind: 'batch'; seq: number; metas: ArticleMeta[] }
+  | { kind: 'lines'; seq: number; results: LineResult[] }
+  | { kind: 'finished' }
+  | { kind: 'error'; message: string };
 
 /** Staged files of sink `i`: one per table (rows carry `_o`, the article's ordinal in the input), plus the article index. */
 export const STAGED = ['articles', 'mentions', 'topics', 'stances', 'term_cands'] as const;
@@ -61,17 +81,48 @@ export class RowSink {
   processBatch(seq: number, ordBase: number, batch: RawArticle[]): ArticleMeta[] {
     const t0 = performance.now();
     try {
-      return this.processBatchInner(seq, ordBase, batch);
+      return this.processBatchInner(seq, ordBase, batch) as ArticleMeta[];
     } finally {
       this.busyMs += performance.now() - t0;
     }
   }
-  private processBatchInner(seq: number, ordBase: number, batch: RawArticle[]): ArticleMeta[] {
+
+  private utf8: TextDecoder | null = null;
+  /** Decodes and parses a LineBatch, then processes its articles; line k has ordinal ordBase + k. */
+  processLines(seq: number, ordBase: number, lines: LineBatch): LineResult[] {
+    const t0 = performance.now();
+    try {
+      const utf8 = (this.utf8 ??= new TextDecoder('utf-8', { fatal: true }));
+      const results: LineResult[] = [];
+      const raws: (RawArticle | null)[] = [];
+      for (let k = 0, start = 0; k < lines.ends.length; k++) {
+        const item = parseJsonlLine(lines.data.subarray(start, lines.ends[k]), lines.file, lines.lineNos[k], utf8);
+        start = lines.ends[k] + 1;
+        raws.push(item?.kind === 'article' ? item.article : null);
+        results.push(item?.kind === 'reject' ? { reject: item.reject } : null);
+      }
+      const metas = this.processBatchInner(seq, ordBase, raws);
+      for (let k = 0; k < raws.length; k++) {
+        const raw = raws[k];
+        if (raw) results[k] = { origin: { input_line: raw.input_line ?? 0, input_id: raw.input_id }, bytes: raw.bytes, meta: metas[k]! };
+      }
+      return results;
+    } finally {
+      this.busyMs += performance.now() - t0;
+    }
+  }
+
+  /** `batch[i]` null: no article at ordinal ordBase + i (a blank or rejected line); its meta is null. */
+  private processBatchInner(seq: number, ordBase: number, batch: (RawArticle | null)[]): (ArticleMeta | null)[] {
     const out: Record<StagedName, string[]> = { articles: [], mentions: [], topics: [], stances: [], term_cands: [] };
     const idx: string[] = [];
     const keys: (string[] | null)[] = [];
-    const metas = batch.map((raw, i): ArticleMeta => {
+    const metas = batch.map((raw, i): ArticleMeta | null => {
       const ord = ordBase + i;
+      if (raw === null) {
+        keys.push(null);
+        return null;
+      }
       let p;
       try {
         p = processArticle(raw, this.lex);
@@ -162,6 +213,7 @@ if (parentPort && (workerData as { role?: string } | null)?.role === 'em-pipelin
     tFirst ||= th;
     try {
       if (m.kind === 'batch') port.postMessage({ kind: 'batch', seq: m.seq, metas: sink.processBatch(m.seq, m.ordBase, m.batch) } satisfies WorkerResponse);
+      else if (m.kind === 'lines') port.postMessage({ kind: 'lines', seq: m.seq, results: sink.processLines(m.seq, m.ordBase, m.lines) } satisfies WorkerResponse);
       else if (m.kind === 'verdict') sink.verdict(m.seq, m.dups);
       else {
         if (process.env.EM_TIMING) console.error(`[timing] worker ${index}: boot ${Math.round(tBoot)} lexicons ${Math.round(tLex - tBoot)} first msg ${Math.round(tFirst)} handlers ${Math.round(handler)} processBatch ${Math.round(sink.busyMs)} ms, alive ${Math.round(performance.now())} ms`);

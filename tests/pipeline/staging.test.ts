@@ -38,6 +38,8 @@ describe('staging through worker files', () => {
     await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w1'), workers: 1 });
     // Workers on the TypeScript source (the fallback when the esbuild bundle cannot be built) give the same again.
     await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2ts'), workers: 2, workerSource: 'typescript' });
+    // Streamed, as a file over 16 MB is: the workers decode and parse the lines themselves.
+    await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2s'), workers: 2, streamJsonlBytes: 0 });
     const rejects = JSON.parse(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8')) as RejectRow[];
     expect(readFileSync(join(dir, 'w1', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
     expect(rejects.map((r) => [r.input_line, r.reason, r.detail])).toEqual([
@@ -52,7 +54,8 @@ describe('staging through worker files', () => {
     const c = await db.connect();
     const one = async (sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0][0]);
     expect(readFileSync(join(dir, 'w2ts', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
-    for (const [f, other] of [...Object.values(PARQUET_FILES), ...Object.values(DERIVED_PARQUET_FILES)].flatMap((f) => [[f, 'w2'], [f, 'w2ts']])) {
+    expect(readFileSync(join(dir, 'w2s', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
+    for (const [f, other] of [...Object.values(PARQUET_FILES), ...Object.values(DERIVED_PARQUET_FILES)].flatMap((f) => [[f, 'w2'], [f, 'w2ts'], [f, 'w2s']])) {
       const a = `read_parquet('${join(dir, 'w1', f)}', file_row_number = true)`;
       const b = `read_parquet('${join(dir, other, f)}', file_row_number = true)`;
       // Same rows in the same order (file_row_number included).
@@ -79,4 +82,37 @@ describe('staging through worker files', () => {
     c.closeSync();
     db.closeSync();
   }, 120_000);
+
+  it('rejects the bad lines of a streamed file in the workers as the main thread does, each under its line number', async () => {
+    const good = (i: number) => JSON.stringify({ id: `g${i}`, source: 'Echorouk', text: `${ar[i % 2]} رقم ${i}` });
+    const parts: Buffer[] = [Buffer.from(`\ufeff${good(1)}\r\n\n   \n`)];
+    for (let i = 2; i <= 450; i++) {
+      parts.push(Buffer.from(`${good(i)}\n`));
+      if (i === 120) parts.push(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a])); // not UTF-8
+      if (i === 210) parts.push(Buffer.from('{not json}\n[1, 2]\n{"id": "e1", "text": "   "}\n{"id": "n1", "text": 5}\n'));
+      if (i === 330) parts.push(Buffer.from(`${JSON.stringify({ id: 'g7', text: 'نص آخر تماما' })}\n${good(9).replace('"g9"', '"again9"')}\n`));
+    }
+    writeFileSync(join(dir, 'bad.jsonl'), Buffer.concat(parts));
+    const run = async (name: string, workers: number) => {
+      const out = join(dir, name);
+      await runPipeline({ input: join(dir, 'bad.jsonl'), out, workers, streamJsonlBytes: 0 });
+      return { rejects: readFileSync(join(out, 'rejects.json'), 'utf8'), manifest: JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) };
+    };
+    const inThread = await run('bad1', 1);
+    const inWorkers = await run('bad2', 2);
+    expect(inWorkers.rejects).toBe(inThread.rejects);
+    expect(inWorkers.manifest.rows).toEqual(inThread.manifest.rows);
+    expect(inWorkers.manifest.input_hash).not.toBe('');
+    const rejects = JSON.parse(inWorkers.rejects) as RejectRow[];
+    expect(rejects.map((r) => [r.input_line, r.reason, r.input_id])).toEqual([
+      [123, 'undecodable', null],
+      [214, 'malformed', null],
+      [215, 'malformed', null],
+      [216, 'empty', 'e1'],
+      [217, 'malformed', 'n1'],
+      [338, 'duplicate', 'g7'],
+      [339, 'duplicate', 'again9']
+    ]);
+    expect(inWorkers.manifest.rows.articles).toBe(450);
+  });
 });
