@@ -222,41 +222,185 @@ function needsOf(src: string): { lits: string[]; anyOf: string[][][] } | null {
 }
 
 const needsCache = new WeakMap<RegExp, { lits: string[]; anyOf: string[][][] } | null>();
-/** False when `re` certainly finds nothing in `s` (it lacks text every match contains). */
-function mayMatch(re: RegExp, s: string): boolean {
+function needsFor(re: RegExp): { lits: string[]; anyOf: string[][][] } | null {
   let needs = needsCache.get(re);
   if (needs === undefined) {
     needs = requiredText(re);
     needsCache.set(re, needs);
   }
+  return needs;
+}
+
+/** False when `re` certainly finds nothing in `s` (it lacks text every match contains). */
+function mayMatch(re: RegExp, s: string): boolean {
+  const needs = needsFor(re);
   if (needs === null) return true;
   for (const l of needs.lits) if (!s.includes(l)) return false;
   for (const alts of needs.anyOf) if (!alts.some((a) => a.every((l) => s.includes(l)))) return false;
   return true;
 }
 
+/**
+ * What a strip phrase needs, as bits of characters (see Prepared.kinds): all of `all`, and for each group, all the
+ * bits of one of its alternatives. Only a necessary condition: characters without a bit are not checked.
+ */
+interface PhraseNeeds {
+  all: number;
+  anyOf: number[][];
+}
+
+/** The regexes of a boilerplate lexicon, prepared once. */
+interface Prepared {
+  dropLines: RegExp[];
+  dropAfter: RegExp[];
+  stripPhrases: RegExp[];
+  /** dropLines.some(test) and dropAfter.some(test), as one regex each when that is the same. */
+  dropLine: (s: string) => boolean;
+  endsBody: (s: string) => boolean;
+  /**
+   * Per code unit: CLEAN_KIND's and NFC_KIND's bits, SPACE_BIT for ' ', and when it is one of the (up to 22)
+   * characters of the phrases' literals given a bit (never a space), that bit.
+   */
+  kinds: Int32Array;
+  /** Per phrase, in the bits of `kinds`; null when some phrase's needs are unknown. */
+  needs: PhraseNeeds[] | null;
+}
+/** Prepared.kinds' bit for ' ', and the bit scanText sets for a line with two in a row. */
+const SPACE_BIT = 1 << 7;
+const DOUBLE_SPACE = 1 << 8;
+/** The bits of Prepared.kinds left for characters. */
+const CHAR_BIT_FIRST = 9;
+const CHAR_BIT_COUNT = 31 - CHAR_BIT_FIRST;
+
+/**
+ * `s => res.some(re => re.test(s))` as one regex when that is certainly the same: shared flags without g/y (test()
+ * is then stateless), no back-references or named groups (their numbering and names would clash).
+ */
+function anyTest(res: RegExp[]): (s: string) => boolean {
+  const some = (s: string) => res.some((re) => re.test(s));
+  if (res.length === 0) return () => false;
+  if (res.length === 1) return some;
+  const flags = res[0].flags;
+  if (/[gy]/.test(flags) || res.some((re) => re.flags !== flags || /\\[1-9k]|\(\?<[^=!]/.test(re.source))) return some;
+  try {
+    const one = new RegExp(res.map((re) => `(?:${re.source})`).join('|'), flags);
+    return (s) => one.test(s);
+  } catch {
+    return some;
+  }
+}
+
+/** Letters by how common they are in Persian and Arabic news text, most common first (a rough order). */
+const COMMON_LETTERS = 'الیينرموهدتبسکكعةفقشزحأجخگإصطپچضغثذظژئؤآى';
+/** A character's rank in COMMON_LETTERS (spaces first of all); anything else, e.g. punctuation or Latin, ranks last. */
+function commonness(c: number): number {
+  if (/\s/.test(String.fromCharCode(c))) return -1;
+  const k = COMMON_LETTERS.indexOf(String.fromCharCode(c));
+  return k < 0 ? COMMON_LETTERS.length : k;
+}
+
+function sameList(a: RegExp[], b: RegExp[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const preparedCache = new WeakMap<BoilerplateLexicon, Prepared>();
+function prepare(lex: BoilerplateLexicon): Prepared {
+  const hit = preparedCache.get(lex);
+  if (hit && sameList(hit.dropLines, lex.dropLines) && sameList(hit.dropAfter, lex.dropAfter) && sameList(hit.stripPhrases, lex.stripPhrases))
+    return hit;
+  const all = lex.stripPhrases.map(needsFor);
+  const kinds = new Int32Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) kinds[c] = CLEAN_KIND[c] | NFC_KIND[c];
+  kinds[0x20] |= SPACE_BIT;
+  let needs: PhraseNeeds[] | null = null;
+  if (all.every((n) => n !== null)) {
+    // Each phrase's rarest required characters (by a rough letter frequency of Persian and Arabic news text) get the
+    // bits, the rarest first: a common letter in a bit would rule out few lines.
+    const picks: number[] = [];
+    const pick = (ls: string[], n: number) => {
+      const chars = [...new Set(ls.join(''))].map((ch) => ch.charCodeAt(0)).filter((c) => !/\s/.test(String.fromCharCode(c)));
+      picks.push(...chars.sort((x, y) => commonness(y) - commonness(x)).slice(0, n));
+    };
+    for (const n of all) {
+      pick(n!.lits, 3);
+      for (const alts of n!.anyOf) for (const a of alts) pick(a, 2);
+    }
+    const charBit = new Map<number, number>();
+    for (const c of [...new Set(picks)].sort((x, y) => commonness(y) - commonness(x)).slice(0, CHAR_BIT_COUNT))
+      charBit.set(c, 1 << (CHAR_BIT_FIRST + charBit.size));
+    for (const [c, bit] of charBit) kinds[c] |= bit;
+    const bits = (ls: string[]) => {
+      let m = 0;
+      for (const l of ls) for (let i = 0; i < l.length; i++) m |= charBit.get(l.charCodeAt(i)) ?? 0;
+      return m;
+    };
+    needs = all.map((n) => ({ all: bits(n!.lits), anyOf: n!.anyOf.map((alts) => alts.map(bits)) }));
+  }
+  const p: Prepared = {
+    dropLines: [...lex.dropLines],
+    dropAfter: [...lex.dropAfter],
+    stripPhrases: [...lex.stripPhrases],
+    dropLine: anyTest(lex.dropLines),
+    endsBody: anyTest(lex.dropAfter),
+    kinds,
+    needs
+  };
+  preparedCache.set(lex, p);
+  return p;
+}
+
+/** False when a line whose characters have the bits `m` certainly lacks what the phrase needs. */
+function mayHave(n: PhraseNeeds, m: number): boolean {
+  if ((m & n.all) !== n.all) return false;
+  for (const g of n.anyOf) {
+    let ok = false;
+    for (const a of g)
+      if ((m & a) === a) {
+        ok = true;
+        break;
+      }
+    if (!ok) return false;
+  }
+  return true;
+}
+
 /** Drops boilerplate lines, and everything from the first end-of-body marker on (when it is not at the very top). */
 export function dropBoilerplate(lines: string[], lex: BoilerplateLexicon): string[] {
+  return dropLinesOf(lines, lex, prepare(lex), null);
+}
+
+/**
+ * dropBoilerplate, given `charMasks[i]`: the bits (Prepared.kinds) of the characters of lines[i] (or null). A line's characters
+ * only lose members (trim, collapsing spaces, a phrase replaced by a space), so a phrase whose characters the line
+ * lacks cannot match it at any step, and its literals need not be looked for.
+ */
+function dropLinesOf(lines: string[], lex: BoilerplateLexicon, p: Prepared, charMasks: Int32Array | null): string[] {
+  const phrases = lex.stripPhrases;
+  const needs = p.needs;
+  if (needs === null) charMasks = null;
   const out: string[] = [];
   let kept = 0;
-  for (const raw of lines) {
-    let line = raw.trim();
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i].trim();
     if (!line || line === HARD_BREAK) {
       out.push('');
       continue;
     }
     const bare = line.charCodeAt(0) === 1 ? line.replace(/^\u0001+/, '').trim() : line;
     if (!bare) continue;
-    if (kept > 0 && lex.dropAfter.some((re) => re.test(bare))) break;
-    if (lex.dropLines.some((re) => re.test(bare))) continue;
+    if (kept > 0 && p.endsBody(bare)) break;
+    if (p.dropLine(bare)) continue;
     // Each phrase: replace, collapse spaces, trim. After the first, the line is collapsed and trimmed, so a phrase
     // that cannot match leaves it as it is.
-    for (let k = 0; k < lex.stripPhrases.length; k++) {
-      const re = lex.stripPhrases[k];
-      const may = mayMatch(re, line);
+    for (let k = 0; k < phrases.length; k++) {
+      const re = phrases[k];
+      const may = (charMasks === null || mayHave(needs![k], charMasks[i])) && mayMatch(re, line);
       if (k > 0 && !may) continue;
       if (may) line = line.replace(re, ' ');
-      if (line.includes('  ')) line = line.replace(/ {2,}/g, ' ');
+      // (Without a replacement, the line has two spaces in a row only if the scanned line had.)
+      if ((may || charMasks === null || (charMasks[i] & DOUBLE_SPACE) !== 0) && line.includes('  ')) line = line.replace(/ {2,}/g, ' ');
       line = line.trim();
     }
     if (!line) continue;
@@ -269,6 +413,14 @@ export function dropBoilerplate(lines: string[], lex: BoilerplateLexicon): strin
 /** Characters that end a sentence or a heading-like line; a line ending otherwise may have been hard-wrapped. */
 const TERMINAL = /[.!?؟۔…:»"”)\]]$/u;
 const CONTINUES = /[،,؛;\-–—(«]$/u;
+/** TERMINAL.test(s) and CONTINUES.test(s): their classes hold BMP characters only, so the last code unit decides. */
+const endsWith = (re: RegExp) => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) t[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  return (s: string) => s.length > 0 && t[s.charCodeAt(s.length - 1)] === 1;
+};
+const isTerminal = endsWith(TERMINAL);
+const continues = endsWith(CONTINUES);
 /** A wrapped line is long: headings and labels are short. On the seeds wrapped lines are ≥ 99 chars, headings ≤ 85. */
 const WRAP_MIN = 90;
 
@@ -291,7 +443,7 @@ export function unwrapLines(lines: string[]): string[] {
     }
     // The first paragraph is the title: never glue the body onto it.
     const joinable =
-      !hard && paras.length > 0 && (CONTINUES.test(cur) || (cur.length >= WRAP_MIN && !TERMINAL.test(cur)));
+      !hard && paras.length > 0 && (continues(cur) || (cur.length >= WRAP_MIN && !isTerminal(cur)));
     if (joinable) cur = `${cur} ${line}`;
     else {
       paras.push(cur);
@@ -309,8 +461,10 @@ export interface CleanResult {
   firstParagraph: string;
 }
 
-/** SPACE_KIND's bits, and EMOJI_BIT where EMOJI_START is set: one table for cleanText's single scan. */
+/** SPACE_KIND's bits, and EMOJI_BIT where EMOJI_START is set: one table for cleanText's single scan (Prepared.kinds). */
 const EMOJI_BIT = 16;
+/** The CLEAN_KIND bits: steps of spacesAndBullets. */
+const SPACE_STEPS = 31;
 const CLEAN_KIND = (() => {
   const t = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) t[c] = SPACE_KIND[c] | (EMOJI_START[c] === 1 ? EMOJI_BIT : 0);
@@ -318,12 +472,11 @@ const CLEAN_KIND = (() => {
 })();
 
 /**
- * emojiToBreaks(normalizeSpaces(s)) with one scan to find which steps have work: normalizeSpaces only turns
- * characters into ' ', '\n' or nothing, so a possible bullet start is there after it exactly when it was before.
+ * emojiToBreaks(normalizeSpaces(s)), given which steps have work (`need`, CLEAN_KIND bits of s's characters):
+ * normalizeSpaces only turns characters into ' ', '\n' or nothing, so a possible bullet start is there after it
+ * exactly when it was before.
  */
-function spacesAndBullets(s: string): string {
-  let need = 0;
-  for (let i = 0; i < s.length; i++) need |= CLEAN_KIND[s.charCodeAt(i)];
+function applySpacesAndBullets(s: string, need: number): string {
   if (need & 1) s = s.replace(/\r\n?/g, '\n');
   if (need & 2) s = s.replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, ' ');
   if (need & 4) s = s.replace(/[\u200B\u2060\uFEFF]/g, '');
@@ -332,9 +485,96 @@ function spacesAndBullets(s: string): string {
   return s;
 }
 
+/**
+ * For NFC's quick check (UAX #15), per code unit: 0 for a character that is NFC_QC=Yes with combining class 0, MARK
+ * for an Arabic combining mark that is NFC_QC=Yes (class > 0), UNSAFE for anything else. Only the blocks news text
+ * is written in are looked at (Latin-1, Arabic, general punctuation, Arabic presentation forms); everything else is
+ * UNSAFE, so that text simply goes through String.prototype.normalize.
+ */
+const NFC_UNSAFE = 1 << 5;
+const NFC_MARK = 1 << 6;
+const NFC_KIND = (() => {
+  const t = new Uint8Array(0x10000).fill(NFC_UNSAFE);
+  const ranges: [number, number][] = [[0x0000, 0x00ff], [0x0600, 0x06ff], [0x2000, 0x206f], [0xfb50, 0xfdff], [0xfe70, 0xfeff]];
+  for (const [from, to] of ranges)
+    for (let c = from; c <= to; c++) {
+      const ch = String.fromCharCode(c);
+      if (ch.normalize('NFC') !== ch) continue; // NFC_QC=No
+      // A non-zero combining class moves the character before U+0345 (class 240) in NFD.
+      const probe = `x\u0345${ch}`;
+      const mark = probe.normalize('NFD') !== `x\u0345${ch.normalize('NFD')}`;
+      if (!mark) t[c] = 0;
+      // Arabic marks; madda and hamza above/below (U+0653–U+0655) compose with what precedes them (NFC_QC=Maybe).
+      else if (c >= 0x0600 && c <= 0x06ff && !(c >= 0x0653 && c <= 0x0655)) t[c] = NFC_MARK;
+    }
+  return t;
+})();
+
+/** Results of scanText (module state rather than an object per call). */
+let scanNeed = 0;
+let scanNfcSafe = false;
+let maskScratch: Int32Array = new Int32Array(1024);
+
+/**
+ * One pass over `s`: which spacesAndBullets steps have work (scanNeed), whether `s` is certainly NFC already (the
+ * quick check: no UNSAFE character and no mark right after a mark), and the `kinds` bits of each line's characters,
+ * with DOUBLE_SPACE when it has two spaces in a row (maskScratch, one per line).
+ */
+function scanText(s: string, kinds: Int32Array): void {
+  let masks = maskScratch;
+  let need = 0;
+  let pairs = 0;
+  let line = 0;
+  for (let from = 0; ; ) {
+    let to = s.indexOf('\n', from);
+    if (to < 0) to = s.length;
+    let m = 0;
+    let twice = 0; // bits of two characters in a row
+    let prev = 0; // '\n' is neither a mark nor a space
+    for (let i = from; i < to; i++) {
+      const k = kinds[s.charCodeAt(i)];
+      m |= k;
+      twice |= prev & k;
+      prev = k;
+    }
+    if (line === masks.length) masks = growMasks(masks);
+    masks[line++] = m | ((twice & SPACE_BIT) << 1);
+    need |= m;
+    pairs |= twice;
+    if (to === s.length) break;
+    from = to + 1;
+  }
+  scanNeed = need;
+  // An UNSAFE character, or a MARK right after a MARK.
+  scanNfcSafe = (need & NFC_UNSAFE) === 0 && (pairs & NFC_MARK) === 0;
+}
+function growMasks(masks: Int32Array): Int32Array {
+  const grown = new Int32Array(masks.length * 2);
+  grown.set(masks);
+  return (maskScratch = grown);
+}
+
 export function cleanText(raw: string, lex: BoilerplateLexicon): CleanResult {
-  const s = spacesAndBullets(decodeEntities(raw.normalize('NFC')));
-  const lines = dropBoilerplate(s.split('\n'), lex);
-  const paras = unwrapLines(lines).map((p) => p.replace(/ {2,}/g, ' ').trim()).filter(Boolean);
+  const p = prepare(lex);
+  let s: string;
+  if (raw.includes('&')) {
+    s = decodeEntities(raw.normalize('NFC'));
+    scanText(s, p.kinds);
+  } else {
+    // Most text is NFC already, which the scan shows; decodeEntities has nothing to do without an ampersand.
+    scanText(raw, p.kinds);
+    s = raw;
+    if (!scanNfcSafe) {
+      s = raw.normalize('NFC');
+      if (s !== raw) scanText(s, p.kinds);
+    }
+  }
+  const need = scanNeed & SPACE_STEPS;
+  // The masks describe the lines of `s` as it is: only when no step rewrites it.
+  const lines = dropLinesOf(need === 0 ? s.split('\n') : applySpacesAndBullets(s, need).split('\n'), lex, p, need === 0 ? maskScratch : null);
+  const unwrapped = unwrapLines(lines);
+  // With strip phrases, dropBoilerplate leaves every line trimmed and without double spaces, and unwrapLines joins
+  // trimmed lines with one space: then this step changes nothing.
+  const paras = lex.stripPhrases.length > 0 ? unwrapped : unwrapped.map((p) => p.replace(/ {2,}/g, ' ').trim()).filter(Boolean);
   return { text: paras.join('\n\n'), firstParagraph: paras[0] ?? '' };
 }

@@ -156,3 +156,94 @@ describe('normalizeSpaces and emojiToBreaks skip work only when there is none', 
     expect(emojiToBreaks('a•b 📌c')).toBe(`a\n${HARD_BREAK}b \n${HARD_BREAK}c`);
   });
 });
+
+/** A seeded generator (mulberry32), so that a failure can be reproduced. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** cleanText as first written: every step applied in turn, every phrase tried on every line. */
+function referenceClean(raw: string, lex: BoilerplateLexicon): { text: string; firstParagraph: string } {
+  const s = emojiToBreaks(normalizeSpaces(decodeEntities(raw.normalize('NFC'))));
+  const out: string[] = [];
+  let kept = 0;
+  for (const r of s.split('\n')) {
+    let line = r.trim();
+    if (!line || line === HARD_BREAK) {
+      out.push('');
+      continue;
+    }
+    const bare = line.startsWith(HARD_BREAK) ? line.replace(/^\u0001+/, '').trim() : line;
+    if (!bare) continue;
+    if (kept > 0 && lex.dropAfter.some((re) => re.test(bare))) break;
+    if (lex.dropLines.some((re) => re.test(bare))) continue;
+    for (const re of lex.stripPhrases) line = line.replace(re, ' ').replace(/ {2,}/g, ' ').trim();
+    if (!line) continue;
+    out.push(line);
+    kept++;
+  }
+  const TERMINAL = /[.!?؟۔…:»"”)\]]$/u;
+  const CONTINUES = /[،,؛;\-–—(«]$/u;
+  const paras: string[] = [];
+  let cur = '';
+  for (let line of out) {
+    const hard = line.startsWith(HARD_BREAK);
+    if (hard) line = line.replace(/^\u0001+/, '').trim();
+    if (!line) continue;
+    if (!cur) {
+      cur = line;
+      continue;
+    }
+    if (!hard && paras.length > 0 && (CONTINUES.test(cur) || (cur.length >= 90 && !TERMINAL.test(cur)))) cur = `${cur} ${line}`;
+    else {
+      paras.push(cur);
+      cur = line;
+    }
+  }
+  if (cur) paras.push(cur);
+  const p = paras.map((x) => x.replace(/ {2,}/g, ' ').trim()).filter(Boolean);
+  return { text: p.join('\n\n'), firstParagraph: p[0] ?? '' };
+}
+
+describe('cleanText gives what applying every step in turn gives', () => {
+  // Fragments: boilerplate and its near misses, marks in and out of canonical order, characters NFC composes
+  // (alef + hamza above), spaces of every kind, bullets, entities, long lines that get unwrapped.
+  const fragments = [
+    'انتهای پیام', 'انتهای  پیام/', 'تابع الجزيرة نت على: تويتر', 'تابع الجزيرة  نت على', '(اینجا بخوانید)', '(جزئیات بیشتر)',
+    'Next Previous', 'لندن (CNN) - قال', 'الخبر. سمات: الف', '(تصوير: أحمد علي)', 'عدسة: سعيد', 'الرياض - واس - جدة:',
+    'مقالات ذات صلة', 'الدولي', 'کد خبر: 123', 'ادامه دارد...', 'سمات', 'واس', 'نجا بخوان', 'CNN',
+    'کمیساریای عالی سازمان ملل متحد در امور پناهندگان و هیئت همراه بازدید کردند و گفتند که این کار ادامه خواهد داشت',
+    'قال المتحدث إن المفوضية السامية لحقوق الإنسان ستواصل العمل مع الحكومة في هذا الشأن حتى نهاية العام الجاري',
+    'أيضاً', 'جدّاً', 'جدَّا', 'مُحَمَّد', 'ا\u0654', 'ي\u0654', 'و\u0654', 'ا\u0653', 'ہ\u0654', 'e\u0301', 'e\u0323\u0301',
+    '\u0651\u064e', '\u064e\u0651', 'ﻻ', '\u1100\u1161', '\u0915\u093c', 'Å', 'Ω',
+    ' ', '  ', '   ', '\u00a0', '\u200c', '\u200b', '\t', '\r\n', '\r', '\n', '\n\n', '\u2028', '\ufeff',
+    '🔻', '✅ ', '📌', '•', '&amp;', '&nbsp;', '&#1575;', '&zwnj;', '.', '،', ':', '«', '»', '؟', '\u0001'
+  ];
+  it.each([1, 2, 3])('on generated text (seed %i)', (seed) => {
+    const lex = loadLexicons().boilerplate;
+    const next = rng(seed);
+    for (let n = 0; n < 400; n++) {
+      let s = '';
+      const parts = 1 + Math.floor(next() * 30);
+      for (let k = 0; k < parts; k++) s += fragments[Math.floor(next() * fragments.length)];
+      expect(cleanText(s, lex)).toEqual(referenceClean(s, lex));
+    }
+  });
+  it('with lexicons the fast paths do not apply to (back-references, a sticky flag, no phrases)', () => {
+    const odd: BoilerplateLexicon = {
+      dropLines: [/^(ab)\1$/u, /^الدولي$/u],
+      dropAfter: [/^مقالات ذات صلة$/uy, /^x$/u],
+      stripPhrases: [/a|b/gu]
+    };
+    const none: BoilerplateLexicon = { dropLines: [], dropAfter: [], stripPhrases: [] };
+    for (const s of ['عنوان\n\nabab\n\nمتن  اول. a\n\nمقالات ذات صلة\n\nآخر', '  x  \n\n\u0001  y  ', 'الدولي\nعنوان']) {
+      expect(cleanText(s, odd)).toEqual(referenceClean(s, odd));
+      expect(cleanText(s, none)).toEqual(referenceClean(s, none));
+    }
+  });
+});
