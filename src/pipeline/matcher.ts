@@ -12,7 +12,7 @@
  * - all-caps Latin abbreviations (`IOM`, `UPR`) match case-sensitively, other Latin aliases case-insensitively;
  * - the longest alias wins at a position, and matches never overlap.
  */
-import { codesToString, normalizeTerm, toOriginalSpan, type Normalized } from './normalize';
+import { codesToString, normalizeTerm, type Normalized } from './normalize';
 
 export type AliasLang = 'fa' | 'ar' | 'en';
 
@@ -183,9 +183,22 @@ interface FlatTrie<T> {
   edgeStart: Int32Array;
   edgeCode: Uint16Array;
   edgeTo: Int32Array;
+  /** Per node, interleaved: (number of children, capped at 255) | (first child's code << 8), and the first child (−1 if none). */
+  info: Int32Array;
   terms: (Terminal<T>[] | null)[];
-  /** 1 where terms[node] is not null (a typed-array test before touching the terms). */
-  hasTerms: Uint8Array;
+  /**
+   * Every node's terminals in one list: node n's are termAt[termStart[n] … termStart[n + 1]), with the fields the hot
+   * loop tests first in typed arrays, so that a terminal object is touched only when those tests pass.
+   */
+  termStart: Int32Array;
+  termAt: Terminal<T>[];
+  termOwner: Int32Array;
+  termLen: Int32Array;
+  termLangBit: Uint8Array;
+  /** 1 for an Arabic alias (the only ones a proclitic start variant may accept). */
+  termAr: Uint8Array;
+  /** F_PREFIX | F_EXACT | F_AR bits: what accept needs of the terminal. */
+  termFlags: Uint8Array;
   /** Nodes with many children also have a dense row: alphabet index of a code (0 = in no alias) → child or −1. */
   alpha: Uint16Array;
   alphaSize: number;
@@ -194,11 +207,18 @@ interface FlatTrie<T> {
 }
 
 /** Nodes with more children than this get a dense row. */
-const DENSE_FANOUT = 4;
+const DENSE_FANOUT = 2;
 
 function flatten<T>(root: Node<T>): FlatTrie<T> {
-  const nodes: Node<T>[] = [root];
-  for (let i = 0; i < nodes.length; i++) for (const child of nodes[i].next.values()) nodes.push(child);
+  // Depth-first order: an alias's chain of single-child nodes sits in consecutive entries (one cache line, not one per step).
+  const nodes: Node<T>[] = [];
+  const stack: Node<T>[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    nodes.push(n);
+    const kids = [...n.next].sort((a, b) => b[0] - a[0]);
+    for (const [, child] of kids) stack.push(child);
+  }
   const id = new Map<Node<T>, number>(nodes.map((n, i) => [n, i]));
   const edgeStart = new Int32Array(nodes.length + 1);
   let nEdges = 0;
@@ -221,6 +241,12 @@ function flatten<T>(root: Node<T>): FlatTrie<T> {
   const alpha = new Uint16Array(0x10000);
   let alphaSize = 1;
   for (let e = 0; e < nEdges; e++) if (alpha[edgeCode[e]] === 0) alpha[edgeCode[e]] = alphaSize++;
+  const info = new Int32Array(2 * nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const fan = edgeStart[i + 1] - edgeStart[i];
+    info[2 * i] = (fan > 255 ? 255 : fan) | (fan ? edgeCode[edgeStart[i]] << 8 : 0);
+    info[2 * i + 1] = fan ? edgeTo[edgeStart[i]] : -1;
+  }
   const denseRow = new Int32Array(nodes.length).fill(-1);
   let rows = 0;
   for (let i = 1; i < nodes.length; i++) if (edgeStart[i + 1] - edgeStart[i] > DENSE_FANOUT) denseRow[i] = rows++;
@@ -230,13 +256,28 @@ function flatten<T>(root: Node<T>): FlatTrie<T> {
     for (let e = edgeStart[i]; e < edgeStart[i + 1]; e++) dense[denseRow[i] * alphaSize + alpha[edgeCode[e]]] = edgeTo[e];
   }
   const terms = nodes.map((n) => n.terms);
-  const hasTerms = new Uint8Array(terms.map((t) => (t ? 1 : 0)));
-  return { rootChild, edgeStart, edgeCode, edgeTo, terms, hasTerms, alpha, alphaSize, denseRow, dense };
+  const termStart = new Int32Array(nodes.length + 1);
+  const termAt: Terminal<T>[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    termStart[i] = termAt.length;
+    for (const t of terms[i] ?? []) termAt.push(t);
+  }
+  termStart[nodes.length] = termAt.length;
+  const termOwner = Int32Array.from(termAt, (t) => t.owner);
+  const termLen = Int32Array.from(termAt, (t) => t.len);
+  const termLangBit = Uint8Array.from(termAt, (t) => t.langBit);
+  const termAr = Uint8Array.from(termAt, (t) => (t.lang === 'ar' ? 1 : 0));
+  const termFlags = Uint8Array.from(termAt, flagsOf);
+  return { rootChild, edgeStart, edgeCode, edgeTo, info, terms, termStart, termAt, termOwner, termLen, termLangBit, termAr, termFlags, alpha, alphaSize, denseRow, dense };
 }
 
 /** The child of `node` by `code`, or −1. */
 function childOf<T>(t: FlatTrie<T>, node: number, code: number): number {
   if (node === 0) return t.rootChild[code];
+  const inf = t.info[2 * node];
+  const fan = inf & 255;
+  // Most nodes (inside an alias) have one child.
+  if (fan <= 1) return fan === 1 && inf >>> 8 === code ? t.info[2 * node + 1] : -1;
   const row = t.denseRow[node];
   if (row >= 0) {
     const a = t.alpha[code];
@@ -355,8 +396,16 @@ function isAsciiAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
 }
 
-function endOf<T>(t: Terminal<T>, endNorm: number, norm: string): number {
-  const re = t.prefix ? PREFIX_END : t.exact !== null || isAsciiAlnum(norm.charCodeAt(endNorm - 1)) ? PLAIN_END : t.lang === 'ar' ? AR_SUFFIX : FA_SUFFIX;
+/** termFlags bits. */
+const F_PREFIX = 1;
+const F_EXACT = 2;
+const F_AR = 4;
+function flagsOf<T>(t: Terminal<T>): number {
+  return (t.prefix ? F_PREFIX : 0) | (t.exact !== null ? F_EXACT : 0) | (t.lang === 'ar' ? F_AR : 0);
+}
+
+function endOf(flags: number, endNorm: number, norm: string): number {
+  const re = (flags & F_PREFIX) !== 0 ? PREFIX_END : (flags & F_EXACT) !== 0 || isAsciiAlnum(norm.charCodeAt(endNorm - 1)) ? PLAIN_END : (flags & F_AR) !== 0 ? AR_SUFFIX : FA_SUFFIX;
   // Without a suffix starting here, the pattern's answer is its look-ahead's: no word character next.
   const starts = re === FA_SUFFIX ? FA_STARTS : re === AR_SUFFIX ? AR_STARTS : re === PLAIN_END ? NO_STARTS : null;
   if (starts !== null) {
@@ -370,15 +419,20 @@ function endOf<T>(t: Terminal<T>, endNorm: number, norm: string): number {
   return endNorm + m[0].length;
 }
 
-/** Whether terminal `t`, reached after walking compact[sc, c), is a valid match; returns its normalised end or −1. */
-function accept<T>(t: Terminal<T>, sc: number, c: number, a0: number, arOnly: boolean, langMask: number, cmap: Int32Array, norm: string): number {
-  if (arOnly && t.lang !== 'ar') return -1;
-  if ((t.langBit & langMask) === 0) return -1;
-  if (!spacesAllowed(t.spaces, cmap, sc, c, a0)) return -1;
-  const endNorm = cmap[c - 1] + 1;
+/**
+ * Whether terminal `ti` of `trie`, reached after walking compact[sc, c), is a valid match; returns its normalised end
+ * or −1. The caller has checked its language (termLangBit, and termAr for a proclitic variant). The terminal object
+ * is read only for a match with a space inside or an abbreviation.
+ */
+function accept<T>(trie: FlatTrie<T>, ti: number, sc: number, c: number, a0: number, cmap: Int32Array, norm: string): number {
+  const last = cmap[c - 1];
+  // No space inside the matched text (its characters are consecutive in `norm`): nothing to check.
+  if (last - cmap[sc] !== c - 1 - sc && !spacesAllowed(trie.termAt[ti].spaces, cmap, sc, c, a0)) return -1;
+  const endNorm = last + 1;
+  const flags = trie.termFlags[ti];
   // Abbreviations are ASCII, so the case-preserving `norm` holds them as written.
-  if (t.exact !== null && norm.slice(cmap[sc], endNorm) !== t.exact) return -1;
-  return endOf(t, endNorm, norm);
+  if ((flags & F_EXACT) !== 0 && norm.slice(cmap[sc], endNorm) !== trie.termAt[ti].exact) return -1;
+  return endOf(flags, endNorm, norm);
 }
 
 /**
@@ -415,7 +469,8 @@ export class MatcherGroup {
 
   private run(nz: Normalized, langs: ReadonlySet<AliasLang> | null): Hit<unknown>[][] {
     const k = this.members.length;
-    const out: Hit<unknown>[][] = Array.from({ length: k }, () => []);
+    const out: Hit<unknown>[][] = new Array(k);
+    for (let o = 0; o < k; o++) out[o] = [];
     const blocked = new Int32Array(k);
     const bestLen = new Int32Array(k);
     const best: (Hit<unknown> | null)[] = new Array(k).fill(null);
@@ -424,10 +479,10 @@ export class MatcherGroup {
     const langMask = langMaskOf(langs);
     const arAllowed = (langMask & LANG_BIT.ar) !== 0;
     const norm = nz.norm;
+    const map = nz.map;
     const { compact, cmap, wordStartsC, wordStarts } = compactOf(nz);
     const trie = this.flat();
-    const termsAt = trie.terms;
-    const hasTerms = trie.hasTerms;
+    const { termStart, termAt, termOwner, termLen, termLangBit, termAr } = trie;
     const clen = compact.length;
     for (let wi = 0; wi < wordStarts.length; wi++) {
       const p = wordStarts[wi];
@@ -442,19 +497,18 @@ export class MatcherGroup {
         let node = STARTS[v * 4 + 1];
         let c = sc;
         for (;;) {
-          const ts = c > sc && hasTerms[node] === 1 ? termsAt[node] : null;
-          if (ts !== null) {
-            for (let ti = 0; ti < ts.length; ti++) {
-              const t = ts[ti];
-              const o = t.owner;
+          if (c > sc) {
+            const tEnd = termStart[node + 1];
+            for (let ti = termStart[node]; ti < tEnd; ti++) {
+              const o = termOwner[ti];
               if (blocked[o] > p) continue;
-              if (best[o] && t.len <= bestLen[o]) continue;
-              const nEnd = accept(t, sc, c, a0, arOnly, langMask, cmap, norm);
+              if (best[o] !== null && termLen[ti] <= bestLen[o]) continue;
+              if ((termLangBit[ti] & langMask) === 0 || (arOnly && termAr[ti] === 0)) continue;
+              const nEnd = accept(trie, ti, sc, c, a0, cmap, norm);
               if (nEnd < 0) continue;
-              if (!best[o]) touched[nTouched++] = o;
-              const [s0, e0] = toOriginalSpan(nz, p, nEnd);
-              best[o] = { payload: t.payload, nStart: p, nEnd, start: s0, end: e0 };
-              bestLen[o] = t.len;
+              if (best[o] === null) touched[nTouched++] = o;
+              best[o] = { payload: termAt[ti].payload, nStart: p, nEnd, start: map[p], end: nEnd > p ? map[nEnd - 1] + 1 : map[p] };
+              bestLen[o] = termLen[ti];
             }
           }
           if (c >= clen) break;
@@ -574,11 +628,12 @@ export class PhraseMatcher<T> {
     this.best = null;
     this.bestLen = -1;
     const trie = (this.flatTrie ??= flatten(this.root));
-    const termsAt = trie.terms;
-    const hasTerms = trie.hasTerms;
+    const { termStart, termAt, termLen, termLangBit, termAr } = trie;
+    const langMask = this.langMask;
+    const map = nz.map;
     const clen = compact.length;
     // Proclitic variants only ever accept Arabic aliases: no use when Arabic is not allowed.
-    const nStarts = (this.langMask & LANG_BIT.ar) !== 0 ? startsOf(trie, compact, c0, STARTS) : startsOf(trie, compact, c0, STARTS, 1);
+    const nStarts = (langMask & LANG_BIT.ar) !== 0 ? startsOf(trie, compact, c0, STARTS) : startsOf(trie, compact, c0, STARTS, 1);
     for (let v = 0; v < nStarts; v++) {
       const sc = STARTS[v * 4];
       const arOnly = STARTS[v * 4 + 2] === 1;
@@ -586,16 +641,15 @@ export class PhraseMatcher<T> {
       let node = STARTS[v * 4 + 1];
       let c = sc;
       for (;;) {
-        const ts = c > sc && hasTerms[node] === 1 ? termsAt[node] : null;
-        if (ts !== null) {
-          for (let ti = 0; ti < ts.length; ti++) {
-            const t = ts[ti];
-            if (t.len <= this.bestLen) continue;
-            const nEnd = accept(t, sc, c, a0, arOnly, this.langMask, cmap, norm);
+        if (c > sc) {
+          const tEnd = termStart[node + 1];
+          for (let ti = termStart[node]; ti < tEnd; ti++) {
+            if (termLen[ti] <= this.bestLen) continue;
+            if ((termLangBit[ti] & langMask) === 0 || (arOnly && termAr[ti] === 0)) continue;
+            const nEnd = accept(trie, ti, sc, c, a0, cmap, norm);
             if (nEnd < 0) continue;
-            const [s0, e0] = toOriginalSpan(nz, p, nEnd);
-            this.best = { payload: t.payload, nStart: p, nEnd, start: s0, end: e0 };
-            this.bestLen = t.len;
+            this.best = { payload: termAt[ti].payload, nStart: p, nEnd, start: map[p], end: nEnd > p ? map[nEnd - 1] + 1 : map[p] };
+            this.bestLen = termLen[ti];
           }
         }
         if (c >= clen) break;
