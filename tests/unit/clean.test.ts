@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanText, decodeEntities, emojiToBreaks, normalizeSpaces, requiredLiterals, requiredText, unwrapLines, HARD_BREAK, type BoilerplateLexicon } from '../../src/pipeline/clean';
 import { loadLexicons } from '../../src/pipeline/load-lexicons';
-import { detectLanguage } from '../../src/pipeline/language';
+import { AR_WORDS, FA_WORDS, detectLanguage } from '../../src/pipeline/language';
 import { splitSentences } from '../../src/pipeline/sentences';
 import { decodeBytes, splitHeader } from '../../src/pipeline/input';
 
@@ -244,6 +244,49 @@ describe('cleanText gives what applying every step in turn gives', () => {
     for (const s of ['عنوان\n\nabab\n\nمتن  اول. a\n\nمقالات ذات صلة\n\nآخر', '  x  \n\n\u0001  y  ', 'الدولي\nعنوان']) {
       expect(cleanText(s, odd)).toEqual(referenceClean(s, odd));
       expect(cleanText(s, none)).toEqual(referenceClean(s, none));
+    }
+  });
+});
+
+describe('detectLanguage counts as a plain split into words does', () => {
+  /** The rule written plainly: letters and function words in the first 4,000 characters. */
+  function reference(text: string): string {
+    const sample = text.slice(0, 4000);
+    let arabicScript = 0;
+    let latin = 0;
+    let fa = 0;
+    let ar = 0;
+    for (const ch of sample) {
+      const c = ch.charCodeAt(0);
+      if (ch.length === 1 && c >= 0x0600 && c <= 0x06ff) arabicScript++;
+      else if (/[A-Za-z]/.test(ch)) latin++;
+      if (/[پچژگ]/.test(ch)) fa += 0.5;
+      else if (/[ةأإؤ]/.test(ch)) ar += 0.3;
+    }
+    // Surrogate pairs are two code units outside the block: count them as the code-unit scan does.
+    let words = 0;
+    let faw = 0;
+    for (const w of sample.split(/[\s.,،:;؛!?؟()«»"'\-–—\u200c]/)) {
+      if (!w || w.length > 5 || !/^[\u0600-\u06FF]+$/.test(w)) continue;
+      if (AR_WORDS.has(w)) words++;
+      else if (FA_WORDS.has(w.replace(/ي/g, 'ی').replace(/ك/g, 'ک'))) faw++;
+    }
+    if (arabicScript + latin < 20) return 'und';
+    if (latin > arabicScript * 2) return 'en';
+    for (let k = 0; k < words; k++) ar++;
+    for (let k = 0; k < faw; k++) fa++;
+    if (fa === 0 && ar === 0) return arabicScript > latin ? 'und' : 'en';
+    return fa >= ar ? 'fa' : 'ar';
+  }
+  it('on generated text', () => {
+    const pieces = [...FA_WORDS, ...AR_WORDS, 'كه', 'اين', 'هاي', 'فيما', 'الذين', 'وقالت', 'پ', 'ة', 'أ', 'گ', 'ي', 'ك', 'abc', 'Z', '12', '۱۲', '\u200d', '🔻'];
+    const seps = [' ', '  ', '،', '.', '\u200c', '\n', '«', '»', '-', '', '', ''];
+    const next = rng(7);
+    for (let n = 0; n < 3000; n++) {
+      let s = '';
+      const parts = 1 + Math.floor(next() * 60);
+      for (let k = 0; k < parts; k++) s += pieces[Math.floor(next() * pieces.length)] + seps[Math.floor(next() * seps.length)];
+      expect(detectLanguage(s), s).toBe(reference(s));
     }
   });
 });
