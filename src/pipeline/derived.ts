@@ -13,7 +13,7 @@ import { ORDER_BY, quoteLiteral } from './write';
  * staging database, or a test fixture's). Each is plain Parquet,
  * readable as is by DuckDB, Spark or Trino; docs/data-model.md documents them and README.md their layout.
  */
-export async function writeDerivedTables(conn: DuckDBConnection, dir: string): Promise<void> {
+export async function writeDerivedTables(conn: DuckDBConnection, dir: string, opts: { articleText?: boolean } = {}): Promise<void> {
   const file = (t: keyof typeof DERIVED_PARQUET_FILES) => quoteLiteral(join(dir, DERIVED_PARQUET_FILES[t]));
   // A failure names its statement (an out-of-memory error in a big run then says where).
   const run = async (sql: string) => {
@@ -39,14 +39,20 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string): P
     FROM (SELECT DISTINCT article_id, topic_id FROM topics) t JOIN d_bits b USING (topic_id)
     GROUP BY t.article_id`);
 
-  // Text alone, in the articles' order, in small row groups (2,048 rows: DuckDB rounds smaller sizes up to its
-  // vector size): the dashboard reads one row group by HTTP range to show an article or a list page.
-  await run(`COPY (SELECT article_id, text FROM articles ORDER BY ${ORDER_BY.articles})
-    TO ${file('article_text')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
-  // Row numbers read back from the file itself, so they hold whatever order or row groups the writer chose.
-  await run(`CREATE OR REPLACE TEMP TABLE d_text_rows AS
-    SELECT article_id, CAST(file_row_number AS INTEGER) AS text_row
-    FROM read_parquet(${file('article_text')}, file_row_number = true)`);
+  if (opts.articleText === false) {
+    // The caller writes article_text itself, in the articles' order: text_row is the row's place in that order.
+    await run(`CREATE OR REPLACE TEMP TABLE d_text_rows AS
+      SELECT article_id, CAST(row_number() OVER (ORDER BY ${ORDER_BY.articles}) - 1 AS INTEGER) AS text_row FROM articles`);
+  } else {
+    // Text alone, in the articles' order, in small row groups (2,048 rows: DuckDB rounds smaller sizes up to its
+    // vector size): the dashboard reads one row group by HTTP range to show an article or a list page.
+    await run(`COPY (SELECT article_id, text FROM articles ORDER BY ${ORDER_BY.articles})
+      TO ${file('article_text')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
+    // Row numbers read back from the file itself, so they hold whatever order or row groups the writer chose.
+    await run(`CREATE OR REPLACE TEMP TABLE d_text_rows AS
+      SELECT article_id, CAST(file_row_number AS INTEGER) AS text_row
+      FROM read_parquet(${file('article_text')}, file_row_number = true)`);
+  }
 
   await run(`CREATE OR REPLACE TEMP TABLE d_facts AS
     SELECT a.article_id, CAST(a.date AS DATE) AS date, a.country, a.source_id, a.source_name, a.lang,

@@ -43,10 +43,15 @@ export type WorkerResponse =
   | { kind: 'finished' }
   | { kind: 'error'; message: string };
 
-/** Staged files of sink `i`: one per table (rows carry `_o`, the article's ordinal in the input), plus the article index. */
-export const STAGED = ['articles', 'mentions', 'topics', 'stances', 'term_cands'] as const;
+/**
+ * Staged files of sink `i`, one per table (rows carry `_o`, the article's ordinal in the input). `articles` holds each
+ * article's whole row (text last), read back by offset in the articles' sorted order; `articles_meta` the same row
+ * without its text, plus where the whole row sits in `articles` (`_off`, `_len` in bytes), so DuckDB never parses
+ * the text to sort the articles.
+ */
+export const STAGED = ['articles', 'articles_meta', 'mentions', 'topics', 'stances', 'term_cands'] as const;
 export type StagedName = (typeof STAGED)[number];
-export const stagedFile = (dir: string, name: StagedName | 'articles_idx' | 'df', i: number) => join(dir, `${name}.w${i}.${name === 'articles_idx' || name === 'df' ? 'csv' : 'jsonl'}`);
+export const stagedFile = (dir: string, name: StagedName | 'df', i: number) => join(dir, `${name}.w${i}.${name === 'df' ? 'csv' : 'jsonl'}`);
 
 const LONE_SURROGATE = /\\ud[89a-f]/i;
 function json(row: object): string {
@@ -59,6 +64,12 @@ function json(row: object): string {
 function line(ord: number, row: object): string {
   const s = json(row);
   return s.length > 2 ? `{"_o":${ord},${s.slice(1)}\n` : `{"_o":${ord}}\n`;
+}
+/** A string as JSON, with a lone surrogate stored as U+FFFD (as json() does). */
+function jsonString(s: string | null | undefined): string {
+  if (s === null || s === undefined) return 'null';
+  const j = JSON.stringify(s);
+  return j.includes('\\u') && LONE_SURROGATE.test(j) ? JSON.stringify(s.toWellFormed()) : j;
 }
 
 /** Writes processed rows to staging files; keeps each batch's term keys until the main thread's verdict. */
@@ -74,7 +85,7 @@ export class RowSink {
     private readonly index: number,
     private readonly lex: Lexicons
   ) {
-    for (const t of [...STAGED, 'articles_idx'] as const) this.fds.set(t, openSync(stagedFile(dir, t, index), 'w'));
+    for (const t of STAGED) this.fds.set(t, openSync(stagedFile(dir, t, index), 'w'));
   }
 
   busyMs = 0;
@@ -114,8 +125,8 @@ export class RowSink {
 
   /** `batch[i]` null: no article at ordinal ordBase + i (a blank or rejected line); its meta is null. */
   private processBatchInner(seq: number, ordBase: number, batch: (RawArticle | null)[]): (ArticleMeta | null)[] {
-    const out: Record<StagedName, string[]> = { articles: [], mentions: [], topics: [], stances: [], term_cands: [] };
-    const idx: string[] = [];
+    const out: Record<StagedName, string[]> = { articles: [], articles_meta: [], mentions: [], topics: [], stances: [], term_cands: [] };
+    const articlesFd = this.fds.get('articles')!;
     const keys: (string[] | null)[] = [];
     const metas = batch.map((raw, i): ArticleMeta | null => {
       const ord = ordBase + i;
@@ -131,11 +142,12 @@ export class RowSink {
         return { ok: false, empty: e instanceof EmptyArticleError, message: (e as Error).message.slice(0, 300) };
       }
       const a = p.article;
-      const l = line(ord, a);
-      const len = Buffer.byteLength(l);
-      idx.push(`${ord},${this.articleBytes},${len}\n`);
+      const { text, ...meta } = a;
+      const m = json(meta);
+      // Written at once: the write's byte count is the line's length, without encoding it twice.
+      const len = writeSync(articlesFd, `{"_o":${ord},${m.slice(1, -1)},"text":${jsonString(text)}}\n`);
+      out.articles_meta.push(`{"_o":${ord},"_off":${this.articleBytes},"_len":${len},${m.slice(1)}\n`);
       this.articleBytes += len;
-      out.articles.push(l);
       for (const r of p.mentions) out.mentions.push(line(ord, r));
       for (const r of p.topics) out.topics.push(line(ord, r));
       for (const r of p.stances) out.stances.push(line(ord, r));
@@ -144,7 +156,6 @@ export class RowSink {
       return { ok: true, id: a.article_id, source: a.source_id ?? null, hash: a.content_hash, lang: a.lang, country: a.country ?? null, dated: Boolean(a.date) };
     });
     for (const t of STAGED) if (out[t].length) writeSync(this.fds.get(t)!, out[t].join(''));
-    if (idx.length) writeSync(this.fds.get('articles_idx')!, idx.join(''));
     this.pending.set(seq, keys);
     return metas;
   }

@@ -61,11 +61,11 @@ const ARTICLE_ROW_GROUP_ROWS = 4096;
 const STAGING_MEMORY = process.env.EM_STAGING_MEMORY ?? '320MB';
 const STAGING_THREADS = process.env.EM_STAGING_THREADS ?? '2';
 
-/** Tables written by the workers as newline-delimited JSON (worker.ts RowSink), ingested here in bulk. */
+/** Tables written by the workers as newline-delimited JSON (worker.ts RowSink), read here in bulk. */
 const STAGED_TABLES = ['articles', 'mentions', 'topics', 'stances'] as const;
 
-function jsonColumns(t: TableName, extra: Record<string, string> = {}): string {
-  const cols = { _o: 'BIGINT', ...Object.fromEntries(COLUMNS[t].map((c) => [c, stagingType(SQL_TYPES[t][c])])), ...extra };
+function jsonColumns(t: TableName, extra: Record<string, string> = {}, without: string[] = []): string {
+  const cols = { _o: 'BIGINT', ...Object.fromEntries(COLUMNS[t].filter((c) => !without.includes(c)).map((c) => [c, stagingType(SQL_TYPES[t][c])])), ...extra };
   return `{${Object.entries(cols).map(([c, ty]) => `${quoteLiteral(c)}: ${quoteLiteral(ty)}`).join(', ')}}`;
 }
 function fileList(files: string[]): string {
@@ -75,6 +75,10 @@ function fileList(files: string[]): string {
 const JSON_OPTS = "format = 'newline_delimited', maximum_object_size = 16777216";
 
 export class TableWriter {
+  /** Set by loadStaged: the staged files and the filter that drops duplicates' rows. */
+  private staged: { files: (name: StagedName) => string[]; keep: string } | null = null;
+  private termsSql: string | null = null;
+
   private constructor(
     private readonly db: DuckDBInstance,
     private readonly conn: DuckDBConnection,
@@ -105,9 +109,11 @@ export class TableWriter {
   }
 
   /** Runs a statement; a failure names the statement, so an out-of-memory error in a big run says where. */
-  private async run(sql: string): Promise<void> {
+  private async run(sql: string, conn: DuckDBConnection = this.conn): Promise<number> {
     try {
-      await this.conn.run(sql);
+      const r = await conn.runAndReadAll(sql);
+      // COPY answers the number of rows written.
+      return /^\s*COPY\b/.test(sql) ? Number(r.getRows()[0]?.[0] ?? 0) : 0;
     } catch (e) {
       const what = sql.replace(/\s+/g, ' ').trim().slice(0, 160);
       throw new Error(`${(e as Error).message.split('\n')[0]} [in: ${what}]`, { cause: e });
@@ -119,12 +125,13 @@ export class TableWriter {
   }
 
   /**
-   * Ingests the rows that `nSinks` RowSinks wrote to the staging folder, without the articles whose ordinal is in
-   * `dupOrds` (duplicates found by the main thread). `articles` is staged without its text (`_o` kept): the text is
-   * written straight from the staged JSON in sorted order (writeParquet), so no sort ever carries it.
+   * Prepares the rows that `nSinks` RowSinks wrote to the staging folder, without the articles whose ordinal is in
+   * `dupOrds` (duplicates found by the main thread). Only the articles' metadata is loaded into a table (`articles`,
+   * text NULL, with `_o` and where each whole row sits in the staged files); the other tables are read from their
+   * staged files once, by the COPY that writes them (writeParquet), and never stored in the database.
    */
   async loadStaged(nSinks: number, dupOrds: number[]): Promise<void> {
-    const files = (name: StagedName | 'articles_idx' | 'df') => Array.from({ length: nSinks }, (_, i) => stagedFile(this.stageDir, name, i));
+    const files = (name: StagedName | 'df') => Array.from({ length: nSinks }, (_, i) => stagedFile(this.stageDir, name, i));
     await this.run('CREATE TABLE dups (o BIGINT)');
     const d = await this.conn.createAppender('dups');
     for (const o of dupOrds) {
@@ -133,44 +140,39 @@ export class TableWriter {
     }
     d.closeSync();
     const keep = 'WHERE _o NOT IN (SELECT o FROM dups)';
-    for (const t of STAGED_TABLES) {
-      const cols = COLUMNS[t].map((c) => (t === 'articles' && c === 'text' ? 'CAST(NULL AS VARCHAR) AS text' : quoteIdent(c)));
-      const extra = t === 'articles' ? ['_o'] : [];
-      const jsonCols = t === 'articles' ? jsonColumns(t, { text: 'VARCHAR' }) : jsonColumns(t);
-      await this.run(`CREATE TABLE ${quoteIdent(t)} AS SELECT ${[...cols, ...extra].join(', ')}
-        FROM read_json(${fileList(files(t))}, ${JSON_OPTS}, columns = ${jsonCols}) ${keep}`);
-      this.counts[t] = await this.count(t);
-    }
-    const idx = files('articles_idx')
-      .map((f, i) => `SELECT ${i} AS w, * FROM read_csv(${quoteLiteral(f)}, header = false, auto_detect = false, delim = ',', columns = {'o': 'BIGINT', 'off': 'DOUBLE', 'len': 'INTEGER'})`)
+    this.staged = { files, keep };
+    const cols = COLUMNS.articles.map((c) => (c === 'text' ? 'CAST(NULL AS VARCHAR) AS text' : quoteIdent(c)));
+    const metaCols = jsonColumns('articles', { _off: 'BIGINT', _len: 'BIGINT' }, ['text']);
+    const meta = files('articles_meta')
+      .map((f, i) => `SELECT ${i} AS _w, * FROM read_json(${quoteLiteral(f)}, ${JSON_OPTS}, columns = ${metaCols})`)
       .join(' UNION ALL ');
-    await this.run(`CREATE TABLE articles_idx AS SELECT * FROM (${idx}) WHERE o NOT IN (SELECT o FROM dups)`);
-    await this.run(`CREATE TABLE term_cands AS SELECT article_id, len, unnest(c, recursive := true)
-      FROM read_json(${fileList(files('term_cands'))}, ${JSON_OPTS},
-        columns = {'_o': 'BIGINT', 'article_id': 'VARCHAR', 'len': 'INTEGER', 'c': 'STRUCT(k VARCHAR, n INTEGER, s VARCHAR)[]'}) ${keep}`);
+    await this.run(`CREATE TABLE articles AS SELECT ${cols.join(', ')}, _o, _w, _off, _len FROM (${meta}) ${keep}`);
+    this.counts.articles = await this.count('articles');
+    for (const f of files('articles_meta')) rmSync(f, { force: true });
     await this.run(`CREATE TABLE term_df AS SELECT key, CAST(sum(df) AS INTEGER) AS df
       FROM read_csv(${fileList(files('df'))}, header = false, auto_detect = false, delim = ',', columns = {'key': 'VARCHAR', 'df': 'INTEGER'})
       GROUP BY key`);
-    for (const name of ['mentions', 'topics', 'stances', 'term_cands', 'df'] as const) for (const f of files(name)) rmSync(f, { force: true });
+    for (const f of files('df')) rmSync(f, { force: true });
   }
 
   /**
    * TF-IDF over the whole run: tf = count / article length, idf = ln((1 + N) / (1 + df) + 1); words in more than half
-   * of the articles are not distinctive. Keeps the top `perArticle` per article.
+   * of the articles are not distinctive. Keeps the top `perArticle` per article. Computed by writeParquet's COPY,
+   * straight from the staged candidates.
    */
   async finishTerms(nArticles: number, perArticle: number): Promise<void> {
+    const { files, keep } = this.staged!;
     const n = Math.max(0, Math.floor(nArticles));
     const maxDf = n < 4 ? Number.MAX_SAFE_INTEGER : Math.max(2, n * 0.5);
-    await this.run(`
-      CREATE TABLE terms AS
+    this.termsSql = `
       SELECT article_id, s AS term, round(score, 5) AS score, CAST(rank AS INTEGER) AS rank FROM (
         SELECT c.article_id, c.s, (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) AS score,
-               row_number() OVER (PARTITION BY c.article_id ORDER BY (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) DESC, c.k) AS rank
-        FROM term_cands c JOIN term_df d ON c.k = d.key
+               row_number() OVER (PARTITION BY c._o ORDER BY (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) DESC, c.k) AS rank
+        FROM (SELECT _o, article_id, len, unnest(c, recursive := true) FROM read_json(${fileList(files('term_cands'))}, ${JSON_OPTS},
+          columns = {'_o': 'BIGINT', 'article_id': 'VARCHAR', 'len': 'INTEGER', 'c': 'STRUCT(k VARCHAR, n INTEGER, s VARCHAR)[]'}) ${keep}) c
+        JOIN term_df d ON c.k = d.key
         WHERE d.df < ${maxDf}
-      ) WHERE rank <= ${Math.floor(perArticle)}`);
-    this.counts.terms = await this.count('terms');
-    await this.run('DROP TABLE term_cands; DROP TABLE term_df');
+      ) WHERE rank <= ${Math.floor(perArticle)}`;
   }
 
   append<T extends TableName>(table: T, row: object): void {
@@ -202,19 +204,21 @@ export class TableWriter {
     const outFd = openSync(path, 'w');
     const fds = Array.from({ length: nSinks }, (_, i) => openSync(stagedFile(this.stageDir, 'articles', i), 'r'));
     try {
-      const res = await this.conn.stream(`SELECT i.w, i.off, i.len FROM articles a JOIN articles_idx i ON a._o = i.o ORDER BY ${ORDER_BY.articles}`);
+      const res = await this.conn.stream(`SELECT _w, _off, _len FROM articles ORDER BY ${ORDER_BY.articles}`);
       let buf = Buffer.allocUnsafe(16 * 1024 * 1024);
       let used = 0;
       for await (const rows of res.yieldRows()) {
-        for (const [w, off, len] of rows as [number, number, number][]) {
-          if (used + len > buf.length) {
+        for (const [w, off, len] of rows as [number, bigint, bigint][]) {
+          const n = Number(len);
+          const at = Number(off);
+          if (used + n > buf.length) {
             writeSync(outFd, buf, 0, used);
             used = 0;
-            if (len > buf.length) buf = Buffer.allocUnsafe(len);
+            if (n > buf.length) buf = Buffer.allocUnsafe(n);
           }
           let got = 0;
-          while (got < len) got += readSync(fds[w], buf, used + got, len - got, off + got);
-          used += len;
+          while (got < n) got += readSync(fds[w], buf, used + got, n - got, at + got);
+          used += n;
         }
       }
       if (used) writeSync(outFd, buf, 0, used);
@@ -226,41 +230,50 @@ export class TableWriter {
     return path;
   }
 
-  /** Flushes, writes one Parquet file per table into `dir`. */
+  /**
+   * Flushes, writes one Parquet file per table into `dir`: the text-less tables straight from their staged rows, then
+   * articles and article_text from the article lines put in order, then the derived tables. One statement at a time:
+   * two at once cost ~20% more CPU at 100k articles (they share two threads and the staging memory) for no gain on a
+   * loaded machine.
+   */
   async writeParquet(dir: string, nSinks: number, mark: (phase: string) => void = () => {}): Promise<void> {
     for (const a of this.appenders.values()) a.closeSync();
     this.appenders.clear();
+    const { files, keep } = this.staged!;
     const sorted = await this.sortedArticles(nSinks);
     mark('copy tables');
     const selectOf = (t: TableName) =>
       COLUMNS[t].map((c) => (SQL_TYPES[t][c] === 'DATE' ? `CAST(${quoteIdent(c)} AS DATE) AS ${quoteIdent(c)}` : quoteIdent(c))).join(', ');
-    for (const t of Object.keys(TABLES) as TableName[]) {
-      const file = join(dir, PARQUET_FILES[t]);
-      const opts = `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS[t]}, ROW_GROUP_SIZE_BYTES '32MB')`;
-      if (t === 'articles') {
-        // DuckDB refuses ROW_GROUP_SIZE_BYTES while preserving order: the row cap alone bounds the writer's buffer.
-        // Already in order: the scan must keep it.
-        await this.run('SET preserve_insertion_order = true');
-        await this.run(`COPY (SELECT ${selectOf(t)} FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = ${jsonColumns(t)}))
-          TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ARTICLE_ROW_GROUP_ROWS})`);
-        await this.run('SET preserve_insertion_order = false');
-      } else await this.run(`COPY (SELECT ${selectOf(t)} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${quoteLiteral(file)} ${opts}`);
+    const opts = (t: TableName) => `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS[t]}, ROW_GROUP_SIZE_BYTES '32MB')`;
+    const to = (t: TableName) => quoteLiteral(join(dir, PARQUET_FILES[t]));
+    for (const t of ['mentions', 'topics', 'stances'] as const) {
+      this.counts[t] = await this.run(`COPY (SELECT ${selectOf(t)} FROM read_json(${fileList(files(t))}, ${JSON_OPTS}, columns = ${jsonColumns(t)}) ${keep}
+        ORDER BY ${ORDER_BY[t]}) TO ${to(t)} ${opts(t)}`);
+      for (const f of files(t)) rmSync(f, { force: true });
     }
+    this.counts.terms = await this.run(`COPY (SELECT ${selectOf('terms')} FROM (${this.termsSql}) ORDER BY ${ORDER_BY.terms}) TO ${to('terms')} ${opts('terms')}`);
+    for (const f of files('term_cands')) rmSync(f, { force: true });
+    await this.run('DROP TABLE term_df');
+    for (const t of ['entities', 'topic_defs'] as const) await this.run(`COPY (SELECT ${selectOf(t)} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${to(t)} ${opts(t)}`);
+    // The lines are in order: the scan must keep it. DuckDB refuses ROW_GROUP_SIZE_BYTES while preserving order: the
+    // row cap alone bounds the writer's buffer.
+    await this.run('SET preserve_insertion_order = true');
+    await this.run(`COPY (SELECT ${selectOf('articles')} FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = ${jsonColumns('articles')}))
+      TO ${to('articles')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ARTICLE_ROW_GROUP_ROWS})`);
+    await this.run('SET preserve_insertion_order = false');
     mark('derived');
-    await this.writeDerived(dir);
+    // The derived tables read the text-less tables back from their Parquet files.
+    for (const t of ['mentions', 'topics'] as const) await this.run(`CREATE VIEW ${quoteIdent(t)} AS SELECT * FROM read_parquet(${to(t)})`);
+    await writeDerivedTables(this.conn, dir, { articleText: false });
     mark('article_text');
-    // derived.ts wrote article_text from the text-less staging table, in the articles' order: write the same rows
-    // with their text, in that same order and row-group size, so text_row (its file row numbers) stays valid.
+    // article_text: the same rows as articles, in the same order (derived.ts's text_row is the row number), in small
+    // row groups (2,048 rows: DuckDB rounds smaller sizes up to its vector size), so the dashboard reads one article's
+    // text by HTTP range.
     await this.run('SET preserve_insertion_order = true');
     await this.run(`COPY (SELECT article_id, text FROM read_json(${quoteLiteral(sorted)}, ${JSON_OPTS}, columns = {'article_id': 'VARCHAR', 'text': 'VARCHAR'}))
       TO ${quoteLiteral(join(dir, DERIVED_PARQUET_FILES.article_text))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
     await this.run('SET preserve_insertion_order = false');
     rmSync(sorted, { force: true });
-  }
-
-  /** The derived tables (schema.ts DERIVED_TABLES), once every row is staged. */
-  async writeDerived(dir: string): Promise<void> {
-    await writeDerivedTables(this.conn, dir);
   }
 
   close(): void {
