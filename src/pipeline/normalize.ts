@@ -85,8 +85,72 @@ const TABLE = (() => {
   return t;
 })();
 
+/**
+ * TABLE for the loop: the output code in the low 16 bits, SPACE_FLAG (the code is then 32) or DROP_FLAG above them;
+ * and its `lowerLatin` variant with ASCII capitals lower-cased, so that the loop does not test the flag.
+ */
+const SPACE_FLAG = 1 << 16;
+const DROP_FLAG = 1 << 17;
+function loopTable(lower: boolean): Int32Array {
+  const t = new Int32Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const r = TABLE[c];
+    t[c] = r === DROP ? DROP_FLAG : r === SPACE ? SPACE_FLAG | 32 : lower && r >= 65 && r <= 90 ? r + 32 : r;
+  }
+  return t;
+}
+const LOOP_TABLE = loopTable(false);
+const LOOP_TABLE_LOWER = loopTable(true);
+
 let scratchOut = new Uint16Array(1 << 14);
 let scratchMap = new Int32Array(1 << 14);
+
+/** (Apart: arithmetic on a path a function rarely takes has no type feedback and deoptimises it when taken.) */
+function growScratch(len: number): void {
+  scratchOut = new Uint16Array(len + 1024);
+  scratchMap = new Int32Array(len + 1024);
+}
+
+/**
+ * The loop of normalizeForMatch: writes the normalised codes and their offsets to the scratch buffers, returns their
+ * count. Without branches: every character is written at n, and n moves on unless it is dropped or a space after a
+ * space. Twice, once per table: the `lowerLatin` calls (terms, at start-up) would otherwise leave the article loop
+ * compiled for both tables and for short Latin strings, which made it about half as fast.
+ */
+function fill(text: string): number {
+  const len = text.length;
+  const out = scratchOut;
+  const map = scratchMap;
+  let n = 0;
+  let lastSpace = 1;
+  for (let i = 0; i < len; i++) {
+    const r = LOOP_TABLE[text.charCodeAt(i)];
+    const space = (r >> 16) & 1;
+    const drop = (r >> 17) | (space & lastSpace);
+    out[n] = r; // (the low 16 bits)
+    map[n] = i;
+    n += drop ^ 1;
+    lastSpace = drop ? lastSpace : space;
+  }
+  return n;
+}
+function fillLower(text: string): number {
+  const len = text.length;
+  const out = scratchOut;
+  const map = scratchMap;
+  let n = 0;
+  let lastSpace = 1;
+  for (let i = 0; i < len; i++) {
+    const r = LOOP_TABLE_LOWER[text.charCodeAt(i)];
+    const space = (r >> 16) & 1;
+    const drop = (r >> 17) | (space & lastSpace);
+    out[n] = r;
+    map[n] = i;
+    n += drop ^ 1;
+    lastSpace = drop ? lastSpace : space;
+  }
+  return n;
+}
 
 /**
  * Normalises for matching: letter variants unified, diacritics/tatweel dropped, digits ASCII, runs of
@@ -96,34 +160,13 @@ export function normalizeForMatch(text: string, lowerLatin = false): Normalized 
   const len = text.length;
   // Working buffers are reused across calls (fresh large typed arrays cost more than filling them); only the result's
   // own map is allocated.
-  if (scratchOut.length < len + 1) {
-    scratchOut = new Uint16Array(len + 1024);
-    scratchMap = new Int32Array(len + 1024);
-  }
-  const out = scratchOut;
-  const map = scratchMap;
-  let n = 0;
-  let lastSpace = true;
-  for (let i = 0; i < len; i++) {
-    let r = TABLE[text.charCodeAt(i)];
-    if (r === DROP) continue;
-    if (r === SPACE) {
-      if (!lastSpace) {
-        out[n] = 32;
-        map[n++] = i;
-        lastSpace = true;
-      }
-      continue;
-    }
-    lastSpace = false;
-    if (lowerLatin && r >= 65 && r <= 90) r += 32;
-    out[n] = r;
-    map[n++] = i;
-  }
-  // A trailing space would shift "end" maps; drop it.
-  if (n > 0 && out[n - 1] === 32) n--;
-  const norm = codesToString(out, n);
-  const trimmed = map.slice(0, n + 1);
+  if (scratchOut.length < len + 1) growScratch(len);
+  let n = lowerLatin ? fillLower(text) : fill(text);
+  // A trailing space would shift "end" maps; drop it. (Not `if (…) n--`: a rarely taken `n--` has no type feedback
+  // and sends the optimised function back to the interpreter each time it is reached.)
+  n -= n > 0 && scratchOut[n - 1] === 32 ? 1 : 0;
+  const norm = codesToString(scratchOut, n);
+  const trimmed = scratchMap.slice(0, n + 1);
   trimmed[n] = len;
   return { norm, map: trimmed };
 }
