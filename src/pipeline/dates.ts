@@ -474,6 +474,41 @@ export function parseMetadataDate(
   lexicon: MonthLexicon = monthLexicon
 ): { date: string; precision: DatePrecision } | null {
   if (typeof value !== 'string') return null;
+  // Articles of a feed share a handful of date values: each is parsed once per lexicon (a copy is returned, so a
+  // caller may change what it gets).
+  let cache = metadataCache.get(lexicon);
+  if (!cache) metadataCache.set(lexicon, (cache = new Map()));
+  let hit = cache.get(value);
+  if (hit === undefined) {
+    hit = parseMetadataDateUncached(value, lexicon);
+    if (cache.size >= METADATA_CACHE_MAX) cache.clear();
+    cache.set(value, hit);
+  }
+  return hit && { date: hit.date, precision: hit.precision };
+}
+
+const METADATA_CACHE_MAX = 4096;
+const metadataCache = new WeakMap<MonthLexicon, Map<string, { date: string; precision: DatePrecision } | null>>();
+
+/** The English month names of a lexicon as a longest-first alternation, and each name's month. Built once per lexicon. */
+const englishCache = new WeakMap<MonthLexicon, { en: Map<string, number>; dayFirst: RegExp; monthFirst: RegExp }>();
+function englishMonths(lexicon: MonthLexicon): { en: Map<string, number>; dayFirst: RegExp; monthFirst: RegExp } {
+  let hit = englishCache.get(lexicon);
+  if (!hit) {
+    const en = new Map<string, number>();
+    lexicon.metadata_months.months.forEach((names, i) => names.forEach((n) => en.set(n.toLowerCase(), i + 1)));
+    const names = [...en.keys()].sort((a, b) => b.length - a.length).join('|');
+    hit = {
+      en,
+      dayFirst: new RegExp(`^(?:[a-z]{3,9},?\\s+)?(\\d{1,2})\\s+(${names})\\.?,?\\s+(\\d{4})(?:\\s+\\d{1,2}:\\d{2}.*)?$`, 'i'),
+      monthFirst: new RegExp(`^(?:[a-z]{3,9},?\\s+)?(${names})\\.?\\s+(\\d{1,2}),?\\s+(\\d{4})(?:\\s+\\d{1,2}:\\d{2}.*)?$`, 'i')
+    };
+    englishCache.set(lexicon, hit);
+  }
+  return hit;
+}
+
+function parseMetadataDateUncached(value: string, lexicon: MonthLexicon): { date: string; precision: DatePrecision } | null {
   const v = normalizeForDates(value).text.trim();
   if (!v) return null;
   const calOf = (y: number): 'gregorian' | 'jalali' | null =>
@@ -507,12 +542,10 @@ export function parseMetadataDate(
     return { date: iso(cal === 'jalali' ? y + 621 : y, 1, 1), precision: 'year' };
   }
   // English month names: RSS "Fri, 24 Jul 2015 10:00:00 GMT", "July 24, 2015".
-  const en = new Map<string, number>();
-  lexicon.metadata_months.months.forEach((names, i) => names.forEach((n) => en.set(n.toLowerCase(), i + 1)));
-  const names = [...en.keys()].sort((a, b) => b.length - a.length).join('|');
-  m = new RegExp(`^(?:[a-z]{3,9},?\\s+)?(\\d{1,2})\\s+(${names})\\.?,?\\s+(\\d{4})(?:\\s+\\d{1,2}:\\d{2}.*)?$`, 'i').exec(v);
+  const { en, dayFirst, monthFirst } = englishMonths(lexicon);
+  m = dayFirst.exec(v);
   if (m) return strip(resolveDate('gregorian', +m[3], en.get(m[2].toLowerCase())!, +m[1]));
-  m = new RegExp(`^(?:[a-z]{3,9},?\\s+)?(${names})\\.?\\s+(\\d{1,2}),?\\s+(\\d{4})(?:\\s+\\d{1,2}:\\d{2}.*)?$`, 'i').exec(v);
+  m = monthFirst.exec(v);
   if (m) return strip(resolveDate('gregorian', +m[3], en.get(m[1].toLowerCase())!, +m[2]));
   // A value that is just one written date: "۱۴ مرداد ۱۴۰۲", "24 فيفري 2025".
   const cands = extractDates(value, lexicon);

@@ -40,7 +40,23 @@ export function slug(s: string): string {
   return base.slice(0, 60) || 'unknown';
 }
 
+/** sourceFromMetadata per lexicon and value: a feed names few outlets, and the fuzzy fallback scans every name. */
+const metadataCache = new WeakMap<Lexicons, Map<string, SourceDef | null>>();
+const METADATA_CACHE_MAX = 4096;
+
 export function sourceFromMetadata(value: string, lex: Lexicons): SourceDef | null {
+  let cache = metadataCache.get(lex);
+  if (!cache) metadataCache.set(lex, (cache = new Map()));
+  let def = cache.get(value);
+  if (def === undefined) {
+    def = sourceFromMetadataUncached(value, lex);
+    if (cache.size >= METADATA_CACHE_MAX) cache.clear();
+    cache.set(value, def);
+  }
+  return def;
+}
+
+function sourceFromMetadataUncached(value: string, lex: Lexicons): SourceDef | null {
   const idx = nameIndex(lex);
   const key = normalizeTerm(value);
   const exact = idx.get(key);
