@@ -14,7 +14,7 @@ export function splitSentences(text: string): Span[] {
   let start = 0;
   END.lastIndex = 0;
   for (let m = END.exec(text); m; m = END.exec(text)) {
-    const end = m[0].startsWith('\n') ? m.index : m.index + m[0].length;
+    const end = m[0].charCodeAt(0) === 10 ? m.index : m.index + m[0].length;
     pushTrimmed(text, start, end, spans);
     start = m.index + m[0].length;
   }
@@ -22,9 +22,16 @@ export function splitSentences(text: string): Span[] {
   return spans;
 }
 
+/** Per UTF-16 code unit: 1 where /\s/ matches it (a table instead of a one-character string and a regex test). */
+const WHITE = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) if (/\s/.test(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
 function pushTrimmed(text: string, s: number, e: number, out: Span[]): void {
-  while (s < e && /\s/.test(text[s])) s++;
-  while (e > s && /\s/.test(text[e - 1])) e--;
+  while (s < e && WHITE[text.charCodeAt(s)] === 1) s++;
+  while (e > s && WHITE[text.charCodeAt(e - 1)] === 1) e--;
   if (e > s) out.push({ start: s, end: e });
 }
 
