@@ -351,6 +351,7 @@ export function extractDates(text: string, lexicon: MonthLexicon = monthLexicon,
 }
 
 const SPACE_RE = /\s/;
+const FOUR_DIGITS = /\d{4}/;
 /** Whether norm[from, end) holds more than `n` characters that are not \s (regex whitespace). */
 function moreSolidThan(norm: string, from: number, n: number): boolean {
   let k = 0;
@@ -370,6 +371,9 @@ function extractIn(text: string, arabic: boolean, mx: Matchers, safeFrom?: numbe
   const norm = normalizeForDates(text);
   const t = norm.text;
   if (safeFrom !== undefined && !moreSolidThan(t, safeFrom, mx.maxSolid)) return null;
+  // Every candidate has a four-digit year (named: `year`, numeric: y1/y2), and only candidates are returned: without
+  // four digits in a row there is nothing to find (most article leads), and the date patterns need not run.
+  if (!FOUR_DIGITS.test(t)) return [];
   const out: DateCandidate[] = [];
   const taken: Array<[number, number]> = []; // normalised spans already used (incl. Hijri)
 
