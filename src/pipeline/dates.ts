@@ -512,8 +512,11 @@ function englishMonths(lexicon: MonthLexicon): { en: Map<string, number>; dayFir
   return hit;
 }
 
+/** Printable ASCII (and tab/newline): normalizeForDates leaves such a value as it is. */
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
 function parseMetadataDateUncached(value: string, lexicon: MonthLexicon): { date: string; precision: DatePrecision } | null {
-  const v = normalizeForDates(value).text.trim();
+  const v = (PLAIN_ASCII.test(value) ? value : normalizeForDates(value).text).trim();
   if (!v) return null;
   const calOf = (y: number): 'gregorian' | 'jalali' | null =>
     y >= GREGORIAN_YEARS.min && y <= GREGORIAN_YEARS.max

@@ -300,3 +300,17 @@ describe('extractDates with `before` reads a prefix but answers as the whole-tex
     }
   });
 });
+
+describe('parseMetadataDate keeps each value it has parsed', () => {
+  it('returns a fresh object each time, so a caller changing it changes nothing else', () => {
+    const a = parseMetadataDate('2024-03-05')!;
+    a.date = 'changed';
+    expect(parseMetadataDate('2024-03-05')).toEqual({ date: '2024-03-05', precision: 'day' });
+    expect(parseMetadataDate('not a date')).toBeNull();
+    expect(parseMetadataDate('not a date')).toBeNull();
+  });
+  it('reads the English month names of the lexicon it is given', () => {
+    expect(parseMetadataDate('Fri, 24 Jul 2015 10:00:00 GMT')).toEqual({ date: '2015-07-24', precision: 'day' });
+    expect(parseMetadataDate('July 24, 2015')).toEqual({ date: '2015-07-24', precision: 'day' });
+  });
+});
