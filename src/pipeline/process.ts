@@ -235,7 +235,9 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
   if (raw.title) {
     const t = cleanText(raw.title, lex.boilerplate).text.replace(/\n+/g, ' ');
     title = t || raw.title;
-    if (!text.startsWith(title)) text = text ? `${title}\n\n${text}` : title;
+    // join, not a template: V8 makes a template of two strings a rope, and every later read of the text (normalising,
+    // language, sentences, JSON) pays a step through it; join builds one flat string.
+    if (!text.startsWith(title)) text = text ? [title, '\n\n', text].join('') : title;
   } else title = shortTitle(cleaned.firstParagraph);
   if (!text.trim()) throw new EmptyArticleError();
 
