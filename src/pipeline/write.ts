@@ -93,11 +93,7 @@ export class TableWriter {
       memory_limit: STAGING_MEMORY,
       threads: STAGING_THREADS,
       temp_directory: join(stageDir, 'spill'),
-      preserve_insertion_order: 'false',
-      // Hand freed memory back to the OS sooner: at 1M articles the sorts' freed buffers kept the process's RSS up to
-      // ~980 MB (default 128 MB / 512 MB thresholds) while DuckDB's live memory stays under memory_limit.
-      allocator_flush_threshold: '32MB',
-      allocator_bulk_deallocation_flush_threshold: '64MB'
+      preserve_insertion_order: 'false'
     });
     const conn = await db.connect();
     const appenders = new Map<TableName, DuckDBAppender>();
