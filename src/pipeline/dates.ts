@@ -33,6 +33,7 @@
  * (آذر ۱۴۰۰ = 22 Nov-21 Dec 2021 -> 2021-12-01): Jalali months start on the 19th-23rd, so
  * most of each Jalali month lies in the following Gregorian month.
  */
+import { boundedMemo } from './memo';
 import { readFileSync } from 'node:fs';
 import { isValidJalaaliDate, toGregorian } from 'jalaali-js';
 import { codesToString } from './normalize';
@@ -480,19 +481,11 @@ export function parseMetadataDate(
   if (typeof value !== 'string') return null;
   // Articles of a feed share a handful of date values: each is parsed once per lexicon (a copy is returned, so a
   // caller may change what it gets).
-  let cache = metadataCache.get(lexicon);
-  if (!cache) metadataCache.set(lexicon, (cache = new Map()));
-  let hit = cache.get(value);
-  if (hit === undefined) {
-    hit = parseMetadataDateUncached(value, lexicon);
-    if (cache.size >= METADATA_CACHE_MAX) cache.clear();
-    cache.set(value, hit);
-  }
+  const hit = metadataDates(lexicon, value, (v) => parseMetadataDateUncached(v, lexicon));
   return hit && { date: hit.date, precision: hit.precision };
 }
 
-const METADATA_CACHE_MAX = 4096;
-const metadataCache = new WeakMap<MonthLexicon, Map<string, { date: string; precision: DatePrecision } | null>>();
+const metadataDates = boundedMemo<MonthLexicon, { date: string; precision: DatePrecision } | null>(4096);
 
 /** The English month names of a lexicon as a longest-first alternation, and each name's month. Built once per lexicon. */
 const englishCache = new WeakMap<MonthLexicon, { en: Map<string, number>; dayFirst: RegExp; monthFirst: RegExp }>();

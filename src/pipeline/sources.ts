@@ -4,6 +4,7 @@
  * Wire agencies quoted inside an article («به گزارش خبرگزاری فرانسه») are only a last resort.
  */
 // Only natural's distance module: its index loads every classifier, stemmer and corpus (~0.7 s per worker thread).
+import { boundedMemo } from './memo';
 import { JaroWinklerDistance } from 'natural/lib/natural/distance/index.js';
 import type { FieldOrigin } from '../lib/schema';
 import type { Lexicons, SourceDef } from './load-lexicons';
@@ -41,19 +42,10 @@ export function slug(s: string): string {
 }
 
 /** sourceFromMetadata per lexicon and value: a feed names few outlets, and the fuzzy fallback scans every name. */
-const metadataCache = new WeakMap<Lexicons, Map<string, SourceDef | null>>();
-const METADATA_CACHE_MAX = 4096;
+const metadataSources = boundedMemo<Lexicons, SourceDef | null>(4096);
 
 export function sourceFromMetadata(value: string, lex: Lexicons): SourceDef | null {
-  let cache = metadataCache.get(lex);
-  if (!cache) metadataCache.set(lex, (cache = new Map()));
-  let def = cache.get(value);
-  if (def === undefined) {
-    def = sourceFromMetadataUncached(value, lex);
-    if (cache.size >= METADATA_CACHE_MAX) cache.clear();
-    cache.set(value, def);
-  }
-  return def;
+  return metadataSources(lex, value, (v) => sourceFromMetadataUncached(v, lex));
 }
 
 function sourceFromMetadataUncached(value: string, lex: Lexicons): SourceDef | null {
