@@ -2,6 +2,7 @@
  * Turns messy article text into the display text: decoded entities, boilerplate lines dropped, emoji bullets turned
  * into paragraph breaks, hard line breaks inside sentences unwrapped. Each step is a small pure function.
  */
+import { codeUnitTable } from './code-table';
 
 export interface BoilerplateLexicon {
   /** Whole-line patterns (tested on the trimmed line) that are dropped wherever they occur. */
@@ -415,8 +416,7 @@ const TERMINAL = /[.!?؟۔…:»"”)\]]$/u;
 const CONTINUES = /[،,؛;\-–—(«]$/u;
 /** TERMINAL.test(s) and CONTINUES.test(s): their classes hold BMP characters only, so the last code unit decides. */
 const endsWith = (re: RegExp) => {
-  const t = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) t[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  const t = codeUnitTable(re);
   return (s: string) => s.length > 0 && t[s.charCodeAt(s.length - 1)] === 1;
 };
 const isTerminal = endsWith(TERMINAL);

@@ -4,17 +4,13 @@
  * (پ چ ژ گ) and Arabic-only ones (ة, أ, إ) add evidence.
  */
 import type { Lang } from '../lib/schema';
+import { codeUnitTable } from './code-table';
 
 export const FA_WORDS: ReadonlySet<string> = new Set(['است', 'که', 'را', 'این', 'می', 'های', 'برای', 'شد', 'کرد', 'با', 'آن', 'بود', 'هم', 'اند', 'شده', 'نیز', 'خود', 'کند', 'دارد', 'کشور', 'گفت', 'وی']);
 export const AR_WORDS: ReadonlySet<string> = new Set(['في', 'من', 'على', 'إلى', 'الى', 'التي', 'الذي', 'أن', 'عن', 'مع', 'هذا', 'هذه', 'كان', 'قد', 'لم', 'بين', 'حيث', 'ذلك', 'وقال', 'كما', 'أو', 'بعد']);
 
 /** Word separators of the original `split(/[\s.,،:;؛!?؟()«»"'\-–—\u200c]+/)`, per UTF-16 code unit. */
-const SEP = (() => {
-  const t = new Uint8Array(0x10000);
-  const re = /[\s.,،:;؛!?؟()«»"'\-–—\u200c]/;
-  for (let c = 0; c < 0x10000; c++) if (re.test(String.fromCharCode(c))) t[c] = 1;
-  return t;
-})();
+const SEP = codeUnitTable(/[\s.,،:;؛!?؟()«»"'\-–—\u200c]/);
 
 /** Only words of at most this many letters are looked up; every listed function word is one. */
 const MAX_WORD = 5;

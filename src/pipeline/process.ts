@@ -14,6 +14,7 @@ import { detectLanguage } from './language';
 import type { Lexicons } from './load-lexicons';
 import { normalizeForMatch, normalizeTerm, toOriginalSpan, type Normalized } from './normalize';
 import { guessSource } from './sources';
+import { codeUnitTable } from './code-table';
 
 export interface Processed {
   article: ArticleRow;
@@ -67,12 +68,7 @@ const STOP = new Set<string>(
  */
 export const AR_CLITIC = /^(?:[وف]?[بک]?ال|[وف]?لل)(?=...)/;
 /** Words are runs of [\p{L}\p{M}]: the class per BMP code unit; astral code points are tested one by one (rare). */
-const LETTER_OR_MARK = (() => {
-  const t = new Uint8Array(0x10000);
-  const re = /[\p{L}\p{M}]/u;
-  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) t[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
-  return t;
-})();
+const LETTER_OR_MARK = codeUnitTable(/[\p{L}\p{M}]/u);
 const ASTRAL_LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
 const [C_WAW, C_FEH, C_BEH, C_KEHEH, C_ALEF, C_LAM] = ['و', 'ف', 'ب', 'ک', 'ا', 'ل'].map((c) => c.charCodeAt(0));
 

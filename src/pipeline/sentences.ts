@@ -2,6 +2,8 @@
  * Sentence spans over the display text. Persian and Arabic end sentences with . ! ? ؟ and also with paragraph
  * breaks (headlines, bullets); «..» inside a headline (`في كواليس جنيف.. محادثات`) is not an end.
  */
+import { codeUnitTable } from './code-table';
+
 export interface Span {
   start: number;
   end: number;
@@ -23,11 +25,7 @@ export function splitSentences(text: string): Span[] {
 }
 
 /** Per UTF-16 code unit: 1 where /\s/ matches it (a table instead of a one-character string and a regex test). */
-const WHITE = (() => {
-  const t = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) if (/\s/.test(String.fromCharCode(c))) t[c] = 1;
-  return t;
-})();
+const WHITE = codeUnitTable(/\s/);
 
 function pushTrimmed(text: string, s: number, e: number, out: Span[]): void {
   while (s < e && WHITE[text.charCodeAt(s)] === 1) s++;
