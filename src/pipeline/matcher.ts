@@ -13,6 +13,7 @@
  * - the longest alias wins at a position, and matches never overlap.
  */
 import { codesToString, normalizeTerm, type Normalized } from './normalize';
+import { codeUnitTable } from './code-table';
 
 export type AliasLang = 'fa' | 'ar' | 'en';
 
@@ -44,11 +45,7 @@ const NO_STARTS = suffixStarts(PLAIN_END);
 const PREFIX_END = /[\p{L}\p{M}]*(?: (?:هایی|های|ها)(?![\p{L}\p{M}\p{N}]))?/uy;
 const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}]/u;
 /** WORD_CHAR_RE (the suffixes' look-ahead class) per BMP code unit; surrogates are left to the regexes. */
-const LMN = (() => {
-  const t = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) t[c] = WORD_CHAR_RE.test(String.fromCharCode(c)) ? 1 : 0;
-  return t;
-})();
+const LMN = codeUnitTable(WORD_CHAR_RE);
 
 /**
  * The characters an optional suffix group can start with, read from a pattern of the form `(?:ALTS)?(?!…)` where
@@ -185,7 +182,6 @@ interface FlatTrie<T> {
   edgeTo: Int32Array;
   /** Per node, interleaved: (number of children, capped at 255) | (first child's code << 8), and the first child (−1 if none). */
   info: Int32Array;
-  terms: (Terminal<T>[] | null)[];
   /**
    * Every node's terminals in one list: node n's are termAt[termStart[n] … termStart[n + 1]), with the fields the hot
    * loop tests first in typed arrays, so that a terminal object is touched only when those tests pass.
@@ -195,9 +191,7 @@ interface FlatTrie<T> {
   termOwner: Int32Array;
   termLen: Int32Array;
   termLangBit: Uint8Array;
-  /** 1 for an Arabic alias (the only ones a proclitic start variant may accept). */
-  termAr: Uint8Array;
-  /** F_PREFIX | F_EXACT | F_AR bits: what accept needs of the terminal. */
+  /** F_PREFIX | F_EXACT | F_AR bits: what accept needs of the terminal (F_AR: the only aliases a proclitic start may accept). */
   termFlags: Uint8Array;
   /** Nodes with many children also have a dense row: alphabet index of a code (0 = in no alias) → child or −1. */
   alpha: Uint16Array;
@@ -266,9 +260,8 @@ function flatten<T>(root: Node<T>): FlatTrie<T> {
   const termOwner = Int32Array.from(termAt, (t) => t.owner);
   const termLen = Int32Array.from(termAt, (t) => t.len);
   const termLangBit = Uint8Array.from(termAt, (t) => t.langBit);
-  const termAr = Uint8Array.from(termAt, (t) => (t.lang === 'ar' ? 1 : 0));
   const termFlags = Uint8Array.from(termAt, flagsOf);
-  return { rootChild, edgeStart, edgeCode, edgeTo, info, terms, termStart, termAt, termOwner, termLen, termLangBit, termAr, termFlags, alpha, alphaSize, denseRow, dense };
+  return { rootChild, edgeStart, edgeCode, edgeTo, info, termStart, termAt, termOwner, termLen, termLangBit, termFlags, alpha, alphaSize, denseRow, dense };
 }
 
 /** The child of `node` by `code`, or −1. */
@@ -421,7 +414,7 @@ function endOf(flags: number, endNorm: number, norm: string): number {
 
 /**
  * Whether terminal `ti` of `trie`, reached after walking compact[sc, c), is a valid match; returns its normalised end
- * or −1. The caller has checked its language (termLangBit, and termAr for a proclitic variant). The terminal object
+ * or −1. The caller has checked its language (termLangBit, and F_AR for a proclitic variant). The terminal object
  * is read only for a match with a space inside or an abbreviation.
  */
 function accept<T>(trie: FlatTrie<T>, ti: number, sc: number, c: number, a0: number, cmap: Int32Array, norm: string): number {
@@ -482,7 +475,7 @@ export class MatcherGroup {
     const map = nz.map;
     const { compact, cmap, wordStartsC, wordStarts } = compactOf(nz);
     const trie = this.flat();
-    const { termStart, termAt, termOwner, termLen, termLangBit, termAr } = trie;
+    const { termStart, termAt, termOwner, termLen, termLangBit, termFlags } = trie;
     const clen = compact.length;
     for (let wi = 0; wi < wordStarts.length; wi++) {
       const p = wordStarts[wi];
@@ -503,7 +496,7 @@ export class MatcherGroup {
               const o = termOwner[ti];
               if (blocked[o] > p) continue;
               if (best[o] !== null && termLen[ti] <= bestLen[o]) continue;
-              if ((termLangBit[ti] & langMask) === 0 || (arOnly && termAr[ti] === 0)) continue;
+              if ((termLangBit[ti] & langMask) === 0 || (arOnly && (termFlags[ti] & F_AR) === 0)) continue;
               const nEnd = accept(trie, ti, sc, c, a0, cmap, norm);
               if (nEnd < 0) continue;
               if (best[o] === null) touched[nTouched++] = o;
@@ -628,7 +621,7 @@ export class PhraseMatcher<T> {
     this.best = null;
     this.bestLen = -1;
     const trie = (this.flatTrie ??= flatten(this.root));
-    const { termStart, termAt, termLen, termLangBit, termAr } = trie;
+    const { termStart, termAt, termLen, termLangBit, termFlags } = trie;
     const langMask = this.langMask;
     const map = nz.map;
     const clen = compact.length;
@@ -645,7 +638,7 @@ export class PhraseMatcher<T> {
           const tEnd = termStart[node + 1];
           for (let ti = termStart[node]; ti < tEnd; ti++) {
             if (termLen[ti] <= this.bestLen) continue;
-            if ((termLangBit[ti] & langMask) === 0 || (arOnly && termAr[ti] === 0)) continue;
+            if ((termLangBit[ti] & langMask) === 0 || (arOnly && (termFlags[ti] & F_AR) === 0)) continue;
             const nEnd = accept(trie, ti, sc, c, a0, cmap, norm);
             if (nEnd < 0) continue;
             this.best = { payload: termAt[ti].payload, nStart: p, nEnd, start: map[p], end: nEnd > p ? map[nEnd - 1] + 1 : map[p] };
