@@ -5,7 +5,8 @@
  * Articles are processed in batches by worker threads (one per core by default) while the main thread reads the
  * input and appends rows to a disk-backed DuckDB staging database with a memory limit, so memory stays flat however
  * large the input is. Lines of a streamed (large) JSONL file go to the workers undecoded: they decode and parse them,
- * and the main thread only finds the line breaks and hashes the bytes. Results are applied in input order, so "duplicate of X" always names the first occurrence.
+ * and the main thread only finds the line breaks and hashes the bytes. Results are applied in input order, so
+ * "duplicate of X" always names the first occurrence.
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -269,10 +270,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
     };
 
     // Batches in flight are bounded, so a slow writer never lets the reader race ahead and fill memory.
-    const inflight: { seq: number; ordBase: number; batch: Item[]; metas: Promise<ArticleMeta[] | LineResult[]> | ArticleMeta[] }[] = [];
+    // `file`: for a batch of lines, the file they come from (their results carry only line numbers and ids).
+    const inflight: { seq: number; ordBase: number; batch: Item[]; metas: Promise<ArticleMeta[] | LineResult[]> | ArticleMeta[]; file?: string }[] = [];
     let seq = 0;
     const drainOne = async () => {
-      const { seq: s, ordBase, batch, metas } = inflight.shift()!;
+      const { seq: s, ordBase, batch, metas, file } = inflight.shift()!;
       const ms = await metas;
       let k = 0;
       const dups: number[] = [];
@@ -290,7 +292,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
           } else {
             done++;
             bytes += r.bytes;
-            if (apply({ input_file: lineFiles.get(s)!, input_line: r.origin.input_line, input_id: r.origin.input_id }, r.meta, ordBase + k)) dups.push(k);
+            if (apply({ input_file: file!, input_line: r.origin.input_line, input_id: r.origin.input_id }, r.meta, ordBase + k)) dups.push(k);
           }
           k++;
         } else {
@@ -299,7 +301,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
           k++;
         }
       }
-      lineFiles.delete(s);
       if (pool) pool.verdict(s, dups);
       else local!.verdict(s, dups);
       opts.onProgress?.({ done, written, rejected: rejects.length, bytes, totalBytes });
@@ -308,17 +309,15 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
     let raws: RawArticle[] = [];
     // A batch holds articles or lines of one streamed JSONL file, never both.
     const lines = new LineBuffer();
-    const lineFiles = new Map<number, string>();
     let sinceGc = 0;
     const submit = async () => {
       const s = seq++;
       if (lines.count) {
-        lineFiles.set(s, lines.file);
         const n = lines.count;
         const lb = lines.take();
         // The input's identity covers the bytes of its lines (and their file), hashed without decoding them.
         inputHash.update(lb.file).update(lb.data);
-        inflight.push({ seq: s, ordBase: ord, batch, metas: pool!.runLines(s, ord, lb) });
+        inflight.push({ seq: s, ordBase: ord, batch, metas: pool!.runLines(s, ord, lb), file: lb.file });
         ord += n;
       } else {
         inflight.push({ seq: s, ordBase: ord, batch, metas: pool ? pool.run(s, ord, raws) : local!.processBatch(s, ord, raws) });

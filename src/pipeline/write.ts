@@ -109,9 +109,9 @@ export class TableWriter {
   }
 
   /** Runs a statement; a failure names the statement, so an out-of-memory error in a big run says where. */
-  private async run(sql: string, conn: DuckDBConnection = this.conn): Promise<number> {
+  private async run(sql: string): Promise<number> {
     try {
-      const r = await conn.runAndReadAll(sql);
+      const r = await this.conn.runAndReadAll(sql);
       // COPY answers the number of rows written.
       return /^\s*COPY\b/.test(sql) ? Number(r.getRows()[0]?.[0] ?? 0) : 0;
     } catch (e) {
