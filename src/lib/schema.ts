@@ -257,7 +257,8 @@ export const DERIVED_TABLES = {
   article_text: 'article_text',
   entity_articles: 'entity_articles',
   article_entities: 'article_entities',
-  topic_buckets: 'topic_buckets'
+  topic_buckets: 'topic_buckets',
+  stance_facts: 'stance_facts'
 } as const;
 export type DerivedTableName = keyof typeof DERIVED_TABLES;
 
@@ -268,7 +269,8 @@ export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
   article_text: 'article_text.parquet',
   entity_articles: 'entity_articles.parquet',
   article_entities: 'article_entities.parquet',
-  topic_buckets: 'topic_buckets.parquet'
+  topic_buckets: 'topic_buckets.parquet',
+  stance_facts: 'stance_facts.parquet'
 };
 
 /**
@@ -374,6 +376,25 @@ export interface ArticleEntityRow {
 }
 
 /**
+ * The stance rows without their text: what the stance charts count (target, label, score, confidence) keyed by
+ * integers, so the stance page and Compare never load the evidence sentences or join on article_id strings. One row
+ * per row of stances.parquet, in its order (target first).
+ */
+export interface StanceFactRow {
+  /** The row's 0-based row in stances.parquet: the evidence list reads only the row groups holding its rows. */
+  stance_row: number;
+  /** Rank of the row's stance_id in byte order (0-based): the evidence list's last tie-break, as an integer. */
+  stance_no: number;
+  /** The article's text_row (as in article_facts). */
+  text_row: number;
+  target_kind: TargetKind;
+  target_id: string;
+  stance: StanceLabel;
+  score: number;
+  confidence: number;
+}
+
+/**
  * Articles per week and per month (quarters and years are sums of months) × country × source × lang × topic: the
  * trends chart and the filter options at start-up read this instead of splitting `article_counts` by topic bit.
  * `topic_id` NULL rows count every article of the group (the share's denominator); month rows with `bucket` NULL
@@ -402,7 +423,8 @@ export const DERIVED_COLUMNS = {
   article_text: ['article_id', 'text'],
   entity_articles: ['entity_id', 'articles', 'entity_no'],
   article_entities: ['text_row', 'entity_no'],
-  topic_buckets: ['step', 'bucket', 'country', 'source_id', 'source_name', 'lang', 'topic_id', 'articles', 'first_date', 'last_date']
+  topic_buckets: ['step', 'bucket', 'country', 'source_id', 'source_name', 'lang', 'topic_id', 'articles', 'first_date', 'last_date'],
+  stance_facts: ['stance_row', 'stance_no', 'text_row', 'target_kind', 'target_id', 'stance', 'score', 'confidence']
 } as const satisfies Record<DerivedTableName, readonly string[]>;
 
 export type DerivedRowOf = {
@@ -413,4 +435,5 @@ export type DerivedRowOf = {
   entity_articles: EntityArticlesRow;
   article_entities: ArticleEntityRow;
   topic_buckets: TopicBucketRow;
+  stance_facts: StanceFactRow;
 };

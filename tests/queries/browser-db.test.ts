@@ -45,6 +45,7 @@ function source(file: string): ParquetSource {
   return {
     async read(opts = {}) {
       if (failing.has(file)) throw new Error(`${file}: HTTP 503`);
+      if (missing.has(file)) throw new Error(`/data/${file}: HTTP 404`);
       if (opts.rowGroups) reads.set(file, [...(reads.get(file) ?? []), ...opts.rowGroups]);
       // As the site reads by range: a ParquetFile honours row groups and columns (readParquet ignores both).
       const f = await ParquetFile.fromFile(new Blob([await readFile(path)]));
@@ -152,6 +153,28 @@ describe('BrowserDb partial tables (row groups of 2 rows)', () => {
     for (const q of cases) expect(round(await db.query(q))).toEqual(round(await env.db.query(q)));
   });
 
+  it('stance evidence pages equal node-api, reading only the row groups of stances.parquet holding them', async () => {
+    const un = { target_kind: 'entity' as const, target_id: UN_SYSTEM };
+    const [{ n }] = await env.db.query<{ n: number }>({ sql: 'SELECT count(*) AS n FROM stances', params: [] });
+    expect(n).toBeGreaterThan(6);
+    const cases = [
+      Q.buildStanceEvidenceQuery(EMPTY_FILTERS, { ...un, threshold: 0, limit: 3 }),
+      Q.buildStanceEvidenceQuery(EMPTY_FILTERS, { ...un, threshold: 0, limit: 3, offset: 3 }),
+      Q.buildStanceEvidenceQuery(EMPTY_FILTERS, { ...un, threshold: 0.2, stance: 'oppose', limit: 50 }),
+      Q.buildStanceEvidenceQuery({ ...EMPTY_FILTERS, countries: ['IR'], topics: ['sanctions'] }, { ...un, threshold: 0, limit: 5 }),
+      Q.buildStanceEvidenceQuery(EMPTY_FILTERS, { target_kind: 'topic', target_id: 'sanctions', threshold: 0, limit: 4, bucketStart: '2024-01-01', bucketEnd: '2026-01-01' })
+    ];
+    for (const q of cases) {
+      // A fresh Db each time: every page's rows come from row groups it read itself.
+      reads.clear();
+      const db = await openDb();
+      const rows = await db.query(q);
+      expect(round(rows)).toEqual(round(await env.db.query(q)));
+      if (rows.length) expect(new Set(reads.get(PARQUET_FILES.stances)).size).toBeLessThanOrEqual(rows.length);
+    }
+    expect((await env.db.query(cases[0])).length).toBe(3);
+  });
+
   it('a query naming a partial table without declaring its rows fails', async () => {
     const db = await openDb();
     await db.query(Q.buildArticleMentionsQuery('a01')); // some rows of mentions__rows are loaded
@@ -189,6 +212,18 @@ describe('BrowserDb partial tables (row groups of 2 rows)', () => {
     } finally {
       missing.delete(DERIVED_PARQUET_FILES.article_rows);
     }
+  });
+
+  it('a data folder without stance_facts.parquet says how to get it, and reads it once it is there', async () => {
+    const db = await openDb();
+    const q = Q.buildStanceTargetsQuery(EMPTY_FILTERS);
+    missing.add(DERIVED_PARQUET_FILES.stance_facts);
+    try {
+      await expect(db.query(q)).rejects.toThrow(/predates stance_facts.parquet; run npm run preprocess again/);
+    } finally {
+      missing.delete(DERIVED_PARQUET_FILES.stance_facts);
+    }
+    expect(round(await db.query(q))).toEqual(round(await env.db.query(q)));
   });
 
   it('fileBytes gives the size of article_text.parquet', async () => {

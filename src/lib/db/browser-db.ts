@@ -59,6 +59,7 @@ export const LAZY_FILES: LazyFiles = {
   entity_articles: { file: DERIVED_PARQUET_FILES.entity_articles },
   article_entities: { file: DERIVED_PARQUET_FILES.article_entities },
   topic_buckets: { file: DERIVED_PARQUET_FILES.topic_buckets },
+  stance_facts: { file: DERIVED_PARQUET_FILES.stance_facts },
   // The title column of articles.parquet alone (the titles-only search of a corpus too big to search whole).
   [ARTICLE_TITLES]: { file: PARQUET_FILES.articles, columns: ['article_id', 'title'] }
 };
@@ -111,6 +112,9 @@ export function rowGroupsOf(ranges: { start: number; end: number }[], starts: nu
   return [...groups].sort((a, b) => a - b);
 }
 
+/** The profiling log of BrowserDb.query, when the page defines one. */
+const queryLog = () => (globalThis as { __queryLog?: { sql: string; ms: number; rows: number; at: number }[] }).__queryLog;
+
 const isPartial = (t: string): t is PartialTableName => Object.hasOwn(PARTIAL_TABLES, t);
 
 export class BrowserDb implements Db {
@@ -152,7 +156,20 @@ export class BrowserDb implements Db {
       const file = table === ARTICLE_TITLES ? this.#fileOf('articles', spec.file) : this.#fileOf(table, spec.file);
       p = this.#source(file)
         .read({ columns: spec.columns })
+        .catch((e: unknown) => {
+          const msg = e instanceof Error ? e.message : String(e);
+          // A derived table newer than the data folder: say how to get it rather than only "HTTP 404".
+          if (Object.hasOwn(DERIVED_PARQUET_FILES, table) && /\b404\b/.test(msg)) {
+            throw new Error(`${msg}: this data folder predates ${file}; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)`);
+          }
+          throw e;
+        })
         .then(async (ipc) => void (await this.conn.insertArrowFromIPCStream(ipc, { name: table, create: true })));
+      const log = queryLog();
+      if (log) {
+        const t0 = performance.now();
+        p.then(() => log.push({ sql: `-- load ${table}`, ms: performance.now() - t0, rows: 0, at: t0 })).catch(() => {});
+      }
       p.catch(() => this.#loads.delete(table));
       this.#loads.set(table, p);
     }
@@ -281,10 +298,11 @@ export class BrowserDb implements Db {
 
   /**
    * Runs `q`. For profiling (benchmarks, devtools): when the page defines `globalThis.__queryLog = []`, each query's
-   * SQL, start time, latency (queueing on the one connection included) and row count is pushed to it.
+   * SQL, start time, latency (queueing on the one connection included) and row count is pushed to it, and each whole
+   * table load as `-- load <table>`.
    */
   async query<T extends object = Row>(q: BoundQuery): Promise<T[]> {
-    const log = (globalThis as { __queryLog?: { sql: string; ms: number; rows: number; at: number }[] }).__queryLog;
+    const log = queryLog();
     if (!log) return this.#query<T>(q);
     const t0 = performance.now();
     const rows = await this.#query<T>(q);

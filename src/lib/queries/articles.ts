@@ -88,7 +88,7 @@ function listWhere(f: Filters, o: ArticleListOptions): BoundQuery {
   }
   if (o.stanceTarget) {
     const c = stanceTargetCondition(o.stanceTarget, 's');
-    let sqlText = `EXISTS (SELECT 1 FROM stances s WHERE s.article_id = f.article_id AND ${c.sql} AND s.confidence >= ?`;
+    let sqlText = `EXISTS (SELECT 1 FROM stance_facts s WHERE s.text_row = f.text_row AND ${c.sql} AND s.confidence >= ?`;
     params.push(...c.params, Math.min(1, Math.max(0, o.threshold ?? 0)));
     if (o.stanceLabel) {
       sqlText += ' AND s.stance = ?';

@@ -84,23 +84,23 @@ export function buildCompareStanceQuery(f: Filters, o: CompareOptions & { thresh
   const w = pairWhere(f, o);
   const t = Math.min(1, Math.max(0, Number.isFinite(o.threshold) ? (o.threshold as number) : 0));
   return {
-    sql: `WITH fa AS (SELECT a.article_id, a.country FROM article_facts a WHERE ${w.sql}),
+    sql: `WITH fa AS (SELECT a.text_row, a.country FROM article_facts a WHERE ${w.sql}),
       tot AS (SELECT country, count(*) AS total FROM fa GROUP BY country),
       fs AS (
-        SELECT fa.country, fa.article_id, s.target_id, s.stance, s.score
-        FROM stances s
-        JOIN fa ON fa.article_id = s.article_id
+        SELECT fa.country, fa.text_row, s.target_id, s.stance, s.score
+        FROM stance_facts s
+        JOIN fa ON fa.text_row = s.text_row
         JOIN entities e ON e.entity_id = s.target_id AND e.kind = 'un_body'
         WHERE s.target_kind = 'entity' AND s.confidence >= ?
       ),
       per_article AS (
-        SELECT country, article_id, target_id, avg(score) AS score,
+        SELECT country, text_row, target_id, avg(score) AS score,
           bool_or(stance = 'support') AS sup, bool_or(stance = 'oppose') AS opp, bool_or(stance = 'neutral') AS neu
-        FROM fs GROUP BY country, article_id, target_id
+        FROM fs GROUP BY country, text_row, target_id
         UNION ALL
-        SELECT country, article_id, '@un_system', avg(score),
+        SELECT country, text_row, '@un_system', avg(score),
           bool_or(stance = 'support'), bool_or(stance = 'oppose'), bool_or(stance = 'neutral')
-        FROM fs GROUP BY country, article_id
+        FROM fs GROUP BY country, text_row
       )
       SELECT pa.country, pa.target_id,
         CASE WHEN pa.target_id = '@un_system' THEN 'All UN bodies' ELSE coalesce(any_value(e.label_en), pa.target_id) END AS label_en,
