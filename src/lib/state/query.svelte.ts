@@ -14,10 +14,21 @@ export class QueryState<T = Row> {
   done = $state(false);
   #seq = 0;
   #key = '';
+  /** The run of #key has not answered yet. */
+  #inflight = false;
+
+  /** Shown as loading, without running: the query waits for others (useQuery's `after`). */
+  wait(): void {
+    this.loading = true;
+  }
 
   async run(q: BoundQuery | null): Promise<void> {
     const key = q ? JSON.stringify([q.sql, q.params]) : '';
-    if (key === this.#key && (this.loading || this.done)) return;
+    if (key === this.#key && (this.#inflight || this.done)) {
+      // The same query: its answer is on its way, or already here (after a wait()).
+      if (!this.#inflight) this.loading = false;
+      return;
+    }
     this.#key = key;
     const seq = ++this.#seq;
     if (!q) {
@@ -28,6 +39,7 @@ export class QueryState<T = Row> {
       return;
     }
     this.loading = true;
+    this.#inflight = true;
     this.error = null;
     try {
       const db = await getDb();
@@ -42,16 +54,28 @@ export class QueryState<T = Row> {
       this.rows = [];
       this.done = true;
     } finally {
-      if (seq === this.#seq) this.loading = false;
+      if (seq === this.#seq) {
+        this.loading = false;
+        this.#inflight = false;
+      }
     }
   }
 }
 
-/** Creates a query bound to the calling component: re-runs whenever what `build` reads changes. */
-export function useQuery<T = Row>(build: () => BoundQuery | null): QueryState<T> {
+/**
+ * Creates a query bound to the calling component: re-runs whenever what `build` reads changes. `after`: the query
+ * waits (loading) until it returns true, so a heavy query (one that loads a big table) does not hold up the page's
+ * cheap ones on DuckDB's one connection and the browser's main thread.
+ */
+export function useQuery<T = Row>(build: () => BoundQuery | null, opts: { after?: () => boolean } = {}): QueryState<T> {
   const s = new QueryState<T>();
   $effect(() => {
-    void s.run(build());
+    const q = build();
+    if (opts.after && !opts.after()) {
+      s.wait();
+      return;
+    }
+    void s.run(q);
   });
   return s;
 }
