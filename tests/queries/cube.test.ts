@@ -109,3 +109,38 @@ describe('topic cube = undated count and filter options', () => {
     expect([o.extent]).toEqual(await run(Q.buildDateExtentQuery()));
   });
 });
+
+describe('overview from article_counts in JS = the overview SQL', () => {
+  const norm = (rows: object[]) =>
+    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? Math.round(v * 1e12) / 1e12 : v])));
+  for (const f of [...FILTERS, F({ topics: ['no-such-topic'] }), F({ countries: ['IR'], topics: ['nuclear', 'climate'], from: '2024-01-06' })]) {
+    it(JSON.stringify(Object.fromEntries(Object.entries(f).filter(([, v]) => (Array.isArray(v) ? v.length : v)))), async () => {
+      const defs = await run<{ topic_id: string; label_en: string; color: string; core: boolean }>({ sql: 'SELECT topic_id, label_en, color, core FROM topic_defs', params: [] });
+      const fromCube = cube.overview(f, defs);
+      // The cube answers exactly when there is no topics filter and the range is whole months, and only then.
+      expect(fromCube === null).toBe(f.topics.length > 0 || TopicCube.cutsBuckets(f, 'month'));
+      for (const [how, js] of [['article_counts', Q.overviewFromDayCounts(days, f, defs)], ['cube', fromCube]] as const) {
+        if (!js) continue;
+        expect(norm(js.totals), `${how}: totals`).toEqual(norm(await run(Q.buildOverviewTotalsQuery(f))));
+        expect(norm(js.byCountry), `${how}: by country`).toEqual(norm(await run(Q.buildCountsByCountryQuery(f))));
+        expect(norm(js.byLang), `${how}: by lang`).toEqual(norm(await run(Q.buildCountsByLangQuery(f))));
+        expect(norm(js.bySource), `${how}: by source`).toEqual(norm(await run(Q.buildCountsBySourceQuery(f))));
+        expect(norm(js.coverage), `${how}: coverage`).toEqual(norm(await run(Q.buildArticlesPerBucketQuery(f, 'month'))));
+        expect(norm(js.topicShares), `${how}: topic shares`).toEqual(norm(await run(Q.buildTopicSharesQuery(f))));
+      }
+    });
+  }
+  it('the cube path covers unfiltered, country/source/lang and whole-month views', async () => {
+    const defs = await run<{ topic_id: string; label_en: string; color: string; core: boolean }>({ sql: 'SELECT topic_id, label_en, color, core FROM topic_defs', params: [] });
+    const answered = FILTERS.filter((f) => cube.overview(f, defs) !== null);
+    expect(answered.length).toBeGreaterThanOrEqual(6);
+    expect(answered.some((f) => f.from && f.to)).toBe(true);
+  });
+  it('the fixture exercises it: several countries, sources, undated articles and months', () => {
+    const all = Q.overviewFromDayCounts(days, EMPTY_FILTERS, []);
+    expect(all.byCountry.length).toBeGreaterThan(2);
+    expect(all.bySource.length).toBeGreaterThan(2);
+    expect(all.totals[0].undated).toBeGreaterThan(0);
+    expect(new Set(all.coverage.map((r) => r.bucket)).size).toBeGreaterThan(2);
+  });
+});

@@ -8,6 +8,7 @@
 import type { Filters } from '$lib/filters';
 import type { Granularity } from './sql';
 import type { TopicTrendHitRow, UndatedCountRow } from './trends';
+import type { ArticlesPerBucketRow, CountByCountryRow, CountByLangRow, CountBySourceRow, OverviewTotalsRow, TopicShareRow } from './overview';
 import type {
   CountryOptionRow,
   DateExtentRow,
@@ -127,6 +128,9 @@ export class TopicCube {
   /** min(first_date) / max(last_date) over every article (month total rows), as day numbers. */
   minDay = Infinity;
   maxDay = -Infinity;
+  /** Per row: first_date / last_date as day numbers (NULL_DAY for NULL). */
+  readonly firstDay: Int32Array;
+  readonly lastDay: Int32Array;
 
   constructor(c: CubeColumns) {
     const n = (this.n = c.length);
@@ -137,6 +141,8 @@ export class TopicCube {
     this.lang = new Int32Array(n);
     this.topic = new Int32Array(n);
     this.articles = new Int32Array(n);
+    this.firstDay = new Int32Array(n);
+    this.lastDay = new Int32Array(n);
     const bIndex = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const month = c.step(i) === 'month';
@@ -159,9 +165,11 @@ export class TopicCube {
       const t = c.topic_id(i);
       this.topic[i] = t === null ? -1 : this.topics.code(t);
       this.articles[i] = c.articles(i);
+      const fd = c.first_date(i);
+      const ld = c.last_date(i);
+      this.firstDay[i] = fd ?? NULL_DAY;
+      this.lastDay[i] = ld ?? NULL_DAY;
       if (month && t === null) {
-        const fd = c.first_date(i);
-        const ld = c.last_date(i);
         if (fd !== null && fd < this.minDay) this.minDay = fd;
         if (ld !== null && ld > this.maxDay) this.maxDay = ld;
       }
@@ -181,6 +189,36 @@ export class TopicCube {
     let v = this.#ends.get(step);
     if (!v) this.#ends.set(step, (v = Float64Array.from(this.bucketDays, (d) => storedEnd(d, step))));
     return v;
+  }
+
+  /**
+   * The overview (see overviewFromDayCounts) from the month rows alone, when they answer it exactly: no topics filter
+   * (articles with any of several topics, and topic co-occurrence, need article_counts' topic sets) and a date range
+   * of whole months. Null otherwise. At 1M articles this is ~100k rows, already in memory at start-up.
+   */
+  overview(f: Filters, topicDefs: readonly TopicDefLite[]): OverviewCounts | null {
+    if (f.topics.length || TopicCube.cutsBuckets(f, 'month')) return null;
+    const cMask = this.countries.mask(f.countries);
+    const sMask = this.sources.mask(f.sources);
+    const lMask = this.langs.mask(f.langs);
+    const from = f.from ? isoToDay(f.from) : null;
+    const to = f.to ? isoToDay(f.to) : null;
+    const acc = new OverviewAcc(this);
+    for (let i = 0; i < this.n; i++) {
+      if (this.step[i] !== 1 || !cMask[this.country[i]] || !sMask[this.source[i]] || !lMask[this.lang[i]]) continue;
+      const b = this.bucket[i];
+      const day = b < 0 ? null : this.bucketDays[b];
+      if ((from !== null || to !== null) && day === null) continue;
+      if ((from !== null && day! < from) || (to !== null && day! > to)) continue;
+      const t = this.topic[i];
+      if (t >= 0) acc.addTopic(this.topics.values[t]!, this.articles[i]);
+      else {
+        const first = this.firstDay[i] === NULL_DAY ? null : this.firstDay[i];
+        const last = this.lastDay[i] === NULL_DAY ? null : this.lastDay[i];
+        acc.add(this.country[i], this.source[i], this.lang[i], this.articles[i], day, first, last);
+      }
+    }
+    return acc.result(topicDefs);
   }
 
   /** From plain rows (DuckDB answers: dates as 'YYYY-MM-DD'), for tests and Node. */
@@ -431,7 +469,7 @@ export class DayCounts {
   /** `topicIds`: topic_defs ids; bit i of a mask is the i-th in byte order (schema.ts MAX_MASK_TOPICS). */
   constructor(
     c: DayCountColumns,
-    private readonly cube: TopicCube,
+    readonly cube: TopicCube,
     topicIds: readonly string[]
   ) {
     const n = (this.n = c.length);
@@ -461,9 +499,23 @@ export class DayCounts {
       this.articles[i] = c.articles(i);
     }
     if (!sorted) throw new Error('article_counts is not sorted by date');
-    this.#bitTopics = [...topicIds].sort(cmp);
+    this.bitTopics = [...topicIds].sort(cmp);
   }
-  readonly #bitTopics: string[];
+  /** Topic id of each mask bit (bit i = the i-th topic_id in byte order). */
+  readonly bitTopics: string[];
+
+  /** The mask bits of `topics` (ids missing from topic_defs have none), split in 32-bit halves. */
+  topicBits(topics: readonly string[]): { lo: number; hi: number } {
+    let lo = 0;
+    let hi = 0;
+    for (const id of topics) {
+      const t = this.bitTopics.indexOf(id);
+      if (t < 0) continue;
+      if (t < 32) lo |= 1 << t;
+      else hi |= 1 << (t - 32);
+    }
+    return { lo, hi };
+  }
 
   static fromRows(rows: readonly Record<string, unknown>[], cube: TopicCube, topicIds: readonly string[]): DayCounts {
     const day = (v: unknown) => (v === null || v === undefined ? null : isoToDay(String(v).slice(0, 10)));
@@ -486,7 +538,7 @@ export class DayCounts {
   }
 
   /** First row with date ≥ day. */
-  #lowerBound(day: number): number {
+  lowerBound(day: number): number {
     let lo = 0;
     let hi = this.n;
     while (lo < hi) {
@@ -523,10 +575,10 @@ export class DayCounts {
       else cells.set(k, { bucket, country, topic_id, articles: n });
     };
     const names = new Map<number, string>();
-    const nBits = this.#bitTopics.length;
+    const nBits = this.bitTopics.length;
     for (const [a, b] of windows) {
       if (!(a < b)) continue;
-      for (let i = this.#lowerBound(a); i < this.n && this.date[i] < b; i++) {
+      for (let i = this.lowerBound(a); i < this.n && this.date[i] < b; i++) {
         if (!cMask[this.country[i]] || !sMask[this.source[i]] || !lMask[this.lang[i]]) continue;
         const d = this.date[i];
         let bucket = names.get(d);
@@ -537,12 +589,163 @@ export class DayCounts {
         const lo = this.maskLo[i];
         const hi = this.maskHi[i];
         for (let t = 0; t < nBits; t++) {
-          if (t < 32 ? (lo >>> t) & 1 : (hi >>> (t - 32)) & 1) add(bucket, country, this.#bitTopics[t], n);
+          if (t < 32 ? (lo >>> t) & 1 : (hi >>> (t - 32)) & 1) add(bucket, country, this.bitTopics[t], n);
         }
       }
     }
     return [...cells.values()];
   }
+}
+
+/** The overview's counts (queries/overview.ts builders, same rows in the same order), from `DayCounts.overview`. */
+export interface OverviewCounts {
+  totals: OverviewTotalsRow[];
+  byCountry: CountByCountryRow[];
+  byLang: CountByLangRow[];
+  bySource: CountBySourceRow[];
+  /** buildArticlesPerBucketQuery(f, 'month'). */
+  coverage: ArticlesPerBucketRow[];
+  topicShares: TopicShareRow[];
+}
+
+/** Topic definitions as the overview shows them (topic_defs; app options carry them). */
+export interface TopicDefLite {
+  topic_id: string;
+  label_en: string;
+  color: string;
+  core: boolean;
+}
+
+/** First day of the month holding `day`, as a day number. */
+function monthStart(day: number): number {
+  return storedStartOf(day, 'month');
+}
+
+/** Rows of `byCode` (code → articles) as [value, articles], by articles desc then value (NULLS LAST). */
+function ranked(byCode: Map<number, number>, values: readonly (string | null)[]): [string | null, number][] {
+  return [...byCode].map(([c, n]): [string | null, number] => [values[c], n]).sort((a, b) => b[1] - a[1] || cmpNullLast(a[0], b[0]));
+}
+
+/** The overview's sums, fed by groups of articles (article_counts rows or month total rows of the cube). */
+class OverviewAcc {
+  total = 0;
+  dated = 0;
+  minDay = Infinity;
+  maxDay = -Infinity;
+  readonly byCountry = new Map<number, number>();
+  readonly byLang = new Map<number, number>();
+  readonly bySource = new Map<number, number>();
+  /** Per source code: the first non-null country seen (SQL's any_value skips NULLs). */
+  readonly sourceCountry = new Map<number, number>();
+  /** Month start day → country code → articles. */
+  readonly months = new Map<number, Map<number, number>>();
+  readonly monthCountries = new Set<number>();
+  readonly perTopic = new Map<string, number>();
+
+  constructor(private readonly cube: TopicCube) {}
+
+  /** `n` articles of one country/source/lang, dated within [first, last] of `month` (null: undated). */
+  add(c: number, s: number, l: number, n: number, month: number | null, first: number | null, last: number | null): void {
+    this.total += n;
+    this.byCountry.set(c, (this.byCountry.get(c) ?? 0) + n);
+    this.byLang.set(l, (this.byLang.get(l) ?? 0) + n);
+    this.bySource.set(s, (this.bySource.get(s) ?? 0) + n);
+    if (!this.sourceCountry.has(s) && this.cube.countries.values[c] !== null) this.sourceCountry.set(s, c);
+    if (month === null) return;
+    this.dated += n;
+    if (first !== null && first < this.minDay) this.minDay = first;
+    if (last !== null && last > this.maxDay) this.maxDay = last;
+    let row = this.months.get(month);
+    if (!row) this.months.set(month, (row = new Map()));
+    row.set(c, (row.get(c) ?? 0) + n);
+    this.monthCountries.add(c);
+  }
+
+  addTopic(topicId: string, n: number): void {
+    this.perTopic.set(topicId, (this.perTopic.get(topicId) ?? 0) + n);
+  }
+
+  result(topicDefs: readonly TopicDefLite[]): OverviewCounts {
+    const { cube, total } = this;
+    const distinct = (m: Map<number, number>, values: readonly (string | null)[]) => [...m.keys()].filter((c) => values[c] !== null).length;
+    const share = (n: number) => n / total;
+    const coverage: ArticlesPerBucketRow[] = [];
+    if (this.months.size) {
+      const countries = [...this.monthCountries].sort((a, b) => cmpNullLast(cube.countries.values[a], cube.countries.values[b]));
+      const last = Math.max(...this.months.keys());
+      for (let m = Math.min(...this.months.keys()); m <= last; m = storedEnd(m, 'month')) {
+        const row = this.months.get(m);
+        const bucket = dayToIso(m);
+        for (const c of countries) coverage.push({ bucket, country: cube.countries.values[c], articles: row?.get(c) ?? 0 });
+      }
+    }
+    return {
+      totals: [
+        {
+          articles: total,
+          dated: this.dated,
+          undated: total - this.dated,
+          min_date: Number.isFinite(this.minDay) ? dayToIso(this.minDay) : null,
+          max_date: Number.isFinite(this.maxDay) ? dayToIso(this.maxDay) : null,
+          countries: distinct(this.byCountry, cube.countries.values),
+          sources: distinct(this.bySource, cube.sources.values),
+          langs: distinct(this.byLang, cube.langs.values)
+        }
+      ],
+      byCountry: ranked(this.byCountry, cube.countries.values).map(([country, articles]) => ({ country, articles, share: share(articles) })),
+      byLang: ranked(this.byLang, cube.langs.values).map(([lang, articles]) => ({ lang: lang as Lang, articles, share: share(articles) })),
+      bySource: [...this.bySource]
+        .map(([c, articles]) => ({
+          source_id: cube.sources.values[c],
+          source_name: cube.sourceNames[c] ?? null,
+          country: this.sourceCountry.has(c) ? cube.countries.values[this.sourceCountry.get(c)!] : null,
+          articles,
+          share: share(articles)
+        }))
+        .sort((a, b) => b.articles - a.articles || cmpNullLast(a.source_id, b.source_id)),
+      coverage,
+      topicShares: topicDefs
+        .map((d) => {
+          const articles = this.perTopic.get(d.topic_id) ?? 0;
+          return { topic_id: d.topic_id, label_en: d.label_en, color: d.color, core: d.core, articles, total, share: total === 0 ? null : articles / total };
+        })
+        .sort((a, b) => b.articles - a.articles || cmp(a.topic_id, b.topic_id))
+    };
+  }
+}
+
+/**
+ * The overview in one scan of article_counts, for every shared filter, without DuckDB: the rows of
+ * buildOverviewTotalsQuery, buildCountsBy{Country,Lang,Source}Query, buildArticlesPerBucketQuery(f, 'month') and
+ * buildTopicSharesQuery (tests/queries/cube.test.ts asserts the same rows on the fixture).
+ */
+export function overviewFromDayCounts(days: DayCounts, f: Filters, topicDefs: readonly TopicDefLite[]): OverviewCounts {
+  const cube = days.cube;
+  const cMask = cube.countries.mask(f.countries);
+  const sMask = cube.sources.mask(f.sources);
+  const lMask = cube.langs.mask(f.langs);
+  const from = f.from ? isoToDay(f.from) : null;
+  const to = f.to ? isoToDay(f.to) : null;
+  const { lo: tLo, hi: tHi } = days.topicBits(f.topics);
+  const anyTopic = f.topics.length > 0;
+  const nBits = days.bitTopics.length;
+  const perBit = new Float64Array(nBits);
+  const acc = new OverviewAcc(cube);
+  for (let i = from === null ? 0 : days.lowerBound(from); i < days.n; i++) {
+    const d = days.date[i];
+    const undated = d === NO_DATE;
+    if ((from !== null || to !== null) && undated) break; // NULL dates sort last and fail any bound
+    if (to !== null && d > to) break;
+    if (!cMask[days.country[i]] || !sMask[days.source[i]] || !lMask[days.lang[i]]) continue;
+    const mLo = days.maskLo[i];
+    const mHi = days.maskHi[i];
+    if (anyTopic && (mLo & tLo) === 0 && (mHi & tHi) === 0) continue;
+    const n = days.articles[i];
+    acc.add(days.country[i], days.source[i], days.lang[i], n, undated ? null : monthStart(d), undated ? null : d, undated ? null : d);
+    for (let t = 0; t < nBits; t++) if (t < 32 ? (mLo >>> t) & 1 : (mHi >>> (t - 32)) & 1) perBit[t] += n;
+  }
+  days.bitTopics.forEach((id, t) => acc.addTopic(id, perBit[t]));
+  return acc.result(topicDefs);
 }
 
 /** Start of the stored week (Monday) or month holding `day`. */
