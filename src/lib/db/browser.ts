@@ -16,6 +16,9 @@
  *     groups (2,048 articles each, read by HTTP range) that hold the rows a query declares in `BoundQuery.text`.
  *     Full-text search is offered only while article_text.parquet is at most FULL_TEXT_SEARCH_MAX_BYTES (filters.ts);
  *     past that the list searches titles only (`article_titles`, the title column alone) and says so.
+ *   - the overview's counts and the stance chart are computed in JS too (queries/cube.ts overviewFromDayCounts and
+ *     TopicCube.overview; queries/stance-cube.ts, built in a worker): those pages draw without DuckDB, which starts
+ *     beside (overview) or after (stance) their data.
  *   - one article (the reader) and one list page read only the row groups of articles/mentions/terms/topics/stances
  *     holding their rows, into separate partial tables `<table>__rows` (schema.ts PARTIAL_TABLES, found through the
  *     derived `article_rows`); see browser-db.ts. Whole-table views never see these.

@@ -27,7 +27,7 @@ export interface CoMentionTables {
   topic_defs: Table;
 }
 
-function need(t: Table, name: string): Vector {
+export function need(t: Table, name: string): Vector {
   const v = t.getChild(name);
   if (!v) throw new Error(`co-mention cube: column ${name} missing`);
   return v;
@@ -41,7 +41,7 @@ const isNull = (d: Data, i: number): boolean => {
 };
 
 /** An integer column (Int8..Int64, or Date32 as day numbers) as Int32Array; NULL → `nullValue`. */
-function int32s(v: Vector, nullValue: number): Int32Array {
+export function int32s(v: Vector, nullValue: number): Int32Array {
   const out = new Int32Array(v.length);
   let base = 0;
   for (const d of v.data) {
@@ -54,7 +54,7 @@ function int32s(v: Vector, nullValue: number): Int32Array {
 }
 
 /** A Date32 column as day numbers, NULL_DAY where NULL. */
-function days(v: Vector): Int32Array {
+export function days(v: Vector): Int32Array {
   if (!DataType.isDate(v.type) || v.type.unit !== DateUnit.DAY) throw new Error(`co-mention cube: date column of type ${String(v.type)}`);
   for (const d of v.data) {
     if (!(d.values instanceof Int32Array)) {
@@ -65,7 +65,7 @@ function days(v: Vector): Int32Array {
 }
 
 /** A 64-bit integer column as its low and high 32 bits (NULL → 0). */
-function int64Halves(v: Vector): { lo: Int32Array; hi: Int32Array } {
+export function int64Halves(v: Vector): { lo: Int32Array; hi: Int32Array } {
   const lo = new Int32Array(v.length);
   const hi = new Int32Array(v.length);
   let base = 0;
@@ -87,6 +87,18 @@ function int64Halves(v: Vector): { lo: Int32Array; hi: Int32Array } {
   return { lo, hi };
 }
 
+/** A floating-point column as Float64Array; NULL → NaN. */
+export function float64s(v: Vector): Float64Array {
+  const out = new Float64Array(v.length);
+  let base = 0;
+  for (const d of v.data) {
+    const vals = d.values as ArrayLike<number>;
+    for (let i = 0; i < d.length; i++) out[base + i] = isNull(d, i) ? NaN : Number(vals[i]);
+    base += d.length;
+  }
+  return out;
+}
+
 const DECODER = new TextDecoder();
 
 /**
@@ -94,7 +106,7 @@ const DECODER = new TextDecoder();
  * previous one reuses its code, another is looked up by a hash of its bytes (checked byte for byte against the code's
  * first value), so a string is decoded once per distinct value, not once per row. Other layouts go through `get`.
  */
-function coded(v: Vector): CodedColumn {
+export function coded(v: Vector): CodedColumn {
   const codes = new Int32Array(v.length);
   const values: (string | null)[] = [];
   const index = new Map<string | null, number>();
@@ -159,7 +171,7 @@ function coded(v: Vector): CodedColumn {
   return { codes, values };
 }
 
-function plain<T>(t: Table): T[] {
+export function plain<T>(t: Table): T[] {
   return t.toArray().map((r) => r.toJSON() as T);
 }
 

@@ -79,13 +79,18 @@ class AppState {
   }
 
   /**
-   * Loads the start-up data once. `dbNow`: the page draws from DuckDB, not from the cube (every page but the topic
-   * trends), so DuckDB starts at once, beside the cube, instead of after it: its wasm compiles in its own worker while
-   * the cube decodes here (at 1M articles the overview then draws ~0.8 s sooner). The trends page draws from the cube
-   * alone and starts DuckDB after its first chart.
+   * Loads the start-up data once. `db`: when DuckDB-WASM starts. 'now' (pages that draw from DuckDB): beside the cube,
+   * its wasm compiling in its own worker while the cube decodes here (at 1M articles the overview's list and the other
+   * pages' charts come ~0.8 s sooner); 'after-cube' (the topic trends, drawn from the cube): right after the cube;
+   * 'on-demand' (the stance page, drawn from its own cube in a worker): on the page's first DuckDB query, so the
+   * chart's data does not share the two cores with DuckDB's start.
    */
-  start(opts: { dbNow?: boolean } = {}): Promise<void> {
-    if (opts.dbNow && !this.#started) void getDb().catch(() => {});
+  #db: 'now' | 'after-cube' | 'on-demand' = 'after-cube';
+  start(opts: { db?: 'now' | 'after-cube' | 'on-demand' } = {}): Promise<void> {
+    if (!this.#started) {
+      this.#db = opts.db ?? 'after-cube';
+      if (this.#db === 'now') void getDb().catch(() => {});
+    }
     this.#started ??= this.#load();
     return this.#started;
   }
@@ -99,7 +104,7 @@ class AppState {
       this.options = options;
       this.status = 'ready';
       // Everything else (article lists, evidence, other pages) needs DuckDB: start it now, after the first chart's data.
-      void getDb().catch(() => {});
+      if (this.#db !== 'on-demand') void getDb().catch(() => {});
     } catch (e) {
       console.warn('dashboard data failed to load', e);
       this.error = e instanceof Error ? e.message : String(e);

@@ -1,0 +1,54 @@
+/**
+ * Arrow tables (as parquet-wasm decodes stance_facts, article_facts, topic_defs and entities) → the typed arrays of
+ * the stance cube (queries/stance-cube.ts). Pure, like comention-arrow.ts (whose column readers it shares): the Node
+ * tests run it on the fixture's files, the browser loader (stance-loader.ts) on the same files fetched over HTTP.
+ */
+import type { Table } from 'apache-arrow';
+import { StanceCube } from '$lib/queries/stance-cube';
+import { coded, days, float64s, int32s, int64Halves, need, plain } from './comention-arrow';
+
+/** The columns each table is read with. */
+export const STANCE_CUBE_COLUMNS = {
+  article_facts: ['date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
+  stance_facts: ['text_row', 'target_kind', 'target_id', 'stance', 'score', 'confidence'],
+  topic_defs: ['topic_id'],
+  entities: ['entity_id', 'kind']
+} as const;
+
+export interface StanceCubeTables {
+  article_facts: Table;
+  stance_facts: Table;
+  topic_defs: Table;
+  entities: Table;
+}
+
+export function stanceCubeFromTables(t: StanceCubeTables): StanceCube {
+  const f = t.article_facts;
+  const s = t.stance_facts;
+  const mask = int64Halves(need(f, 'topic_mask'));
+  return new StanceCube({
+    facts: {
+      length: f.numRows,
+      date: days(need(f, 'date')),
+      country: coded(need(f, 'country')),
+      source_id: coded(need(f, 'source_id')),
+      lang: coded(need(f, 'lang')),
+      maskLo: mask.lo,
+      maskHi: mask.hi,
+      text_row: int32s(need(f, 'text_row'), -1)
+    },
+    stances: {
+      length: s.numRows,
+      text_row: int32s(need(s, 'text_row'), -1),
+      target_kind: coded(need(s, 'target_kind')),
+      target_id: coded(need(s, 'target_id')),
+      stance: coded(need(s, 'stance')),
+      score: float64s(need(s, 'score')),
+      confidence: float64s(need(s, 'confidence'))
+    },
+    topicIds: plain<{ topic_id: string }>(t.topic_defs).map((r) => r.topic_id),
+    unBodies: plain<{ entity_id: string; kind: string | null }>(t.entities)
+      .filter((e) => e.kind === 'un_body')
+      .map((e) => e.entity_id)
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * Fetches the stance cube's tables over HTTP and builds the cube (stance-arrow.ts): stance_facts, article_facts (its
+ * filter columns), topic_defs and entities (at 1M articles ~17 MB of Parquet, ~1.8M rows). Runs in the worker
+ * (stance-worker.ts), or on the main thread where workers are unavailable.
+ */
+import { DERIVED_PARQUET_FILES, PARQUET_FILES } from '$lib/schema';
+import type { StanceCube } from '$lib/queries/stance-cube';
+import { fetchManifest, readParquetTable } from './fetch-data';
+import { STANCE_CUBE_COLUMNS, stanceCubeFromTables } from './stance-arrow';
+
+export async function buildStanceCube(dataUrl: URL, wasmUrl: URL): Promise<StanceCube> {
+  const manifest = await fetchManifest(dataUrl);
+  const files = (manifest.files ?? {}) as Record<string, string>;
+  const read = (table: keyof typeof STANCE_CUBE_COLUMNS, fallback: string) =>
+    readParquetTable(new URL(files[table] ?? fallback, dataUrl), STANCE_CUBE_COLUMNS[table], wasmUrl).catch((e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      // A data folder older than stance_facts: say how to get it rather than only "HTTP 404".
+      throw new Error(/\b404\b/.test(msg) ? `${msg}: this data folder predates ${fallback}; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)` : msg);
+    });
+  const [stance_facts, article_facts, topic_defs, entities] = await Promise.all([
+    read('stance_facts', DERIVED_PARQUET_FILES.stance_facts),
+    read('article_facts', DERIVED_PARQUET_FILES.article_facts),
+    read('topic_defs', PARQUET_FILES.topic_defs),
+    read('entities', PARQUET_FILES.entities)
+  ]);
+  return stanceCubeFromTables({ stance_facts, article_facts, topic_defs, entities });
+}

@@ -1,0 +1,353 @@
+/**
+ * The stance chart computed in JS from typed arrays of `stance_facts` and `article_facts`, so the stance page draws
+ * its chart without DuckDB-WASM and a filter change is one scan (a few ms at 1M articles, ~800k stance rows) instead
+ * of a DuckDB round trip. `buildStanceTrendQuery` (stance.ts) stays the reference: tests/queries/stance-cube.test.ts
+ * asserts identical rows on the fixture across filters, targets, thresholds, time steps and splits.
+ */
+import { UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
+import type { CodedColumn } from './comention-cube';
+import type { StanceTrendOptions, StanceTrendRow } from './stance';
+import type { Granularity } from './sql';
+
+const DAY_MS = 86_400_000;
+/** NULL dates in the day columns (as comention-cube.ts). */
+export const STANCE_NULL_DAY = -2147483648;
+
+export interface StanceCubeColumns {
+  /** article_facts. */
+  facts: {
+    length: number;
+    /** Day numbers (days since 1970-01-01), STANCE_NULL_DAY where NULL. */
+    date: Int32Array;
+    country: CodedColumn;
+    source_id: CodedColumn;
+    lang: CodedColumn;
+    maskLo: Int32Array;
+    maskHi: Int32Array;
+    text_row: Int32Array;
+  };
+  /** stance_facts. */
+  stances: {
+    length: number;
+    text_row: Int32Array;
+    target_kind: CodedColumn;
+    target_id: CodedColumn;
+    stance: CodedColumn;
+    /** NaN where NULL. */
+    score: Float64Array;
+    confidence: Float64Array;
+  };
+  /** topic_defs ids: bit i of a topic_mask is the i-th in byte order. */
+  topicIds: readonly string[];
+  /** Entity ids of kind un_body (the `@un_system` target). */
+  unBodies: readonly string[];
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Start of the bucket holding `day` at `g` (DuckDB's date_trunc; weeks start on Monday), as a day number. */
+export function truncDay(day: number, g: Granularity): number {
+  if (g === 'week') return day - ((((day - 4) % 7) + 7) % 7);
+  const d = new Date(day * DAY_MS);
+  const y = d.getUTCFullYear();
+  const m = g === 'month' ? d.getUTCMonth() : g === 'quarter' ? Math.floor(d.getUTCMonth() / 3) * 3 : 0;
+  return Math.round(Date.UTC(y, m, 1) / DAY_MS);
+}
+/** The bucket after the one starting at `day`. */
+function nextBucket(day: number, g: Granularity): number {
+  if (g === 'week') return day + 7;
+  const d = new Date(day * DAY_MS);
+  const months = g === 'month' ? 1 : g === 'quarter' ? 3 : 12;
+  return Math.round(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1) / DAY_MS);
+}
+const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** Per code: does the value pass an `IN (list)` filter (empty list = no filter; NULL never passes one)? */
+function passMask(c: CodedColumn, list: readonly string[]): Uint8Array {
+  const set = new Set(list);
+  return Uint8Array.from(c.values, (v) => (list.length === 0 || (v !== null && set.has(v)) ? 1 : 0));
+}
+
+const LABELS = ['support', 'oppose', 'neutral'] as const;
+
+/** Everything the cube is built into: structured-cloneable, its typed arrays listed by `transferables`. */
+export interface StanceCubeState {
+  facts: {
+    length: number;
+    date: Int32Array;
+    country: CodedColumn;
+    source_id: CodedColumn;
+    lang: CodedColumn;
+    maskLo: Int32Array;
+    maskHi: Int32Array;
+  };
+  /** Per stance row: its article's row in `facts` (-1: not there, as the SQL join drops it). */
+  art: Int32Array;
+  /** Per stance row: its target's code; per code `kind\u0000id`, and whether it is a UN body. */
+  target: Int32Array;
+  targetKeys: string[];
+  targetIsUn: Uint8Array;
+  /** Per stance row: 0 support, 1 oppose, 2 neutral, 3 anything else. */
+  label: Uint8Array;
+  /** NaN where NULL. */
+  score: Float64Array;
+  confidence: Float64Array;
+  /** Topic id of each mask bit. */
+  bitTopics: string[];
+}
+
+export class StanceCube {
+  readonly #s: StanceCubeState;
+  readonly #targetKey: Map<string, number>;
+  /** Scratch per article: score sum, non-null score count, label flags (8 = touched). */
+  readonly #sum: Float64Array;
+  readonly #n: Int32Array;
+  readonly #flags: Uint8Array;
+
+  /** Built from the tables' columns, or adopted from another cube's `state()` (e.g. built in a worker). */
+  constructor(c: StanceCubeColumns | { state: StanceCubeState }) {
+    const s = (this.#s = 'state' in c ? c.state : StanceCube.#build(c));
+    this.#targetKey = new Map(s.targetKeys.map((k, i) => [k, i]));
+    this.#sum = new Float64Array(s.facts.length);
+    this.#n = new Int32Array(s.facts.length);
+    this.#flags = new Uint8Array(s.facts.length);
+  }
+
+  state(): StanceCubeState {
+    return this.#s;
+  }
+  static transferables(s: StanceCubeState): ArrayBuffer[] {
+    const f = s.facts;
+    const arrays = [f.date, f.country.codes, f.source_id.codes, f.lang.codes, f.maskLo, f.maskHi, s.art, s.target, s.targetIsUn, s.label, s.score, s.confidence];
+    return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+  }
+
+  static #build(c: StanceCubeColumns): StanceCubeState {
+    const f = c.facts;
+    const s = c.stances;
+    let maxRow = -1;
+    for (let i = 0; i < f.length; i++) if (f.text_row[i] > maxRow) maxRow = f.text_row[i];
+    const rowOf = new Int32Array(maxRow + 1).fill(-1);
+    for (let i = 0; i < f.length; i++) if (f.text_row[i] >= 0) rowOf[f.text_row[i]] = i;
+    const art = new Int32Array(s.length);
+    for (let k = 0; k < s.length; k++) {
+      const t = s.text_row[k];
+      art[k] = t >= 0 && t <= maxRow ? rowOf[t] : -1;
+    }
+    const un = new Set(c.unBodies);
+    const pairCode = new Map<number, number>();
+    const targetKeys: string[] = [];
+    const isUn: number[] = [];
+    const target = new Int32Array(s.length);
+    const nIds = s.target_id.values.length;
+    for (let k = 0; k < s.length; k++) {
+      const kc = s.target_kind.codes[k];
+      const ic = s.target_id.codes[k];
+      const pair = kc * (nIds + 1) + ic;
+      let code = pairCode.get(pair);
+      if (code === undefined) {
+        code = targetKeys.length;
+        pairCode.set(pair, code);
+        const kind = s.target_kind.values[kc];
+        const id = s.target_id.values[ic];
+        targetKeys.push(`${kind}\u0000${id}`);
+        isUn.push(kind === 'entity' && id !== null && un.has(id) ? 1 : 0);
+      }
+      target[k] = code;
+    }
+    const labelOf = s.stance.values.map((v) => {
+      const i = LABELS.indexOf(v as (typeof LABELS)[number]);
+      return i < 0 ? 3 : i;
+    });
+    return {
+      facts: { length: f.length, date: f.date, country: f.country, source_id: f.source_id, lang: f.lang, maskLo: f.maskLo, maskHi: f.maskHi },
+      art,
+      target,
+      targetKeys,
+      targetIsUn: Uint8Array.from(isUn),
+      label: Uint8Array.from(s.stance.codes, (code) => labelOf[code]),
+      score: s.score,
+      confidence: s.confidence,
+      bitTopics: [...c.topicIds].sort(cmp)
+    };
+  }
+
+  /** Per stance row: does it count toward `target`? (a code test, or any UN body for `@un_system'). */
+  #targetTest(target: StanceTarget): (k: number) => boolean {
+    if (target.target_kind === 'entity' && target.target_id === UN_SYSTEM) {
+      const un = this.#s.targetIsUn;
+      const t = this.#s.target;
+      return (k) => un[t[k]] === 1;
+    }
+    const code = this.#targetKey.get(`${target.target_kind}\u0000${target.target_id}`) ?? -1;
+    const t = this.#s.target;
+    return (k) => t[k] === code;
+  }
+
+  /** Per article row: does it pass the shared filters (as factsWhere)? Dated articles only when `datedOnly`. */
+  #passing(f: Filters, datedOnly: boolean): Uint8Array {
+    const facts = this.#s.facts;
+    const cM = passMask(facts.country, f.countries);
+    const sM = passMask(facts.source_id, f.sources);
+    const lM = passMask(facts.lang, f.langs);
+    const from = f.from ? Math.round(Date.parse(`${f.from}T00:00:00Z`) / DAY_MS) : null;
+    const to = f.to ? Math.round(Date.parse(`${f.to}T00:00:00Z`) / DAY_MS) : null;
+    let tLo = 0;
+    let tHi = 0;
+    for (const id of f.topics) {
+      const b = this.#s.bitTopics.indexOf(id);
+      if (b < 0 || b > 63) continue;
+      if (b < 32) tLo |= 1 << b;
+      else tHi |= 1 << (b - 32);
+    }
+    const anyTopic = f.topics.length > 0;
+    const out = new Uint8Array(facts.length);
+    for (let i = 0; i < facts.length; i++) {
+      const d = facts.date[i];
+      if (d === STANCE_NULL_DAY) {
+        if (datedOnly || from !== null || to !== null) continue;
+      } else if ((from !== null && d < from) || (to !== null && d > to)) continue;
+      if (!cM[facts.country.codes[i]] || !sM[facts.source_id.codes[i]] || !lM[facts.lang.codes[i]]) continue;
+      if (anyTopic && (facts.maskLo[i] & tLo) === 0 && (facts.maskHi[i] & tHi) === 0) continue;
+      out[i] = 1;
+    }
+    return out;
+  }
+
+  /** Per time step: each article's bucket index (-1 undated) and each bucket's first day, ascending. */
+  readonly #buckets = new Map<Granularity, { of: Int32Array; days: number[] }>();
+  #bucketsOf(g: Granularity): { of: Int32Array; days: number[] } {
+    let v = this.#buckets.get(g);
+    if (v) return v;
+    const date = this.#s.facts.date;
+    const of = new Int32Array(date.length).fill(-1);
+    const index = new Map<number, number>();
+    const days: number[] = [];
+    let lastDay = STANCE_NULL_DAY;
+    let lastIdx = -1;
+    for (let i = 0; i < date.length; i++) {
+      const d = date[i];
+      if (d === STANCE_NULL_DAY) continue;
+      if (d !== lastDay) {
+        lastDay = d;
+        const b = truncDay(d, g);
+        let k = index.get(b);
+        if (k === undefined) index.set(b, (k = days.push(b) - 1));
+        lastIdx = k;
+      }
+      of[i] = lastIdx;
+    }
+    // Indexes in day order (article_facts is sorted by date, but a file written otherwise must work too).
+    const order = days.map((_, k) => k).sort((x, y) => days[x] - days[y]);
+    const rank = new Int32Array(days.length);
+    order.forEach((k, r) => (rank[k] = r));
+    for (let i = 0; i < of.length; i++) if (of[i] >= 0) of[i] = rank[of[i]];
+    v = { of, days: order.map((k) => days[k]) };
+    this.#buckets.set(g, v);
+    return v;
+  }
+
+  #lastPass: { key: string; pass: Uint8Array } | null = null;
+  #pass(f: Filters): Uint8Array {
+    const key = JSON.stringify([f.from, f.to, f.countries, f.sources, f.langs, f.topics]);
+    if (this.#lastPass?.key !== key) this.#lastPass = { key, pass: this.#passing(f, true) };
+    return this.#lastPass.pass;
+  }
+
+  /** The rows of `buildStanceTrendQuery(f, o)`, in its order. */
+  trend(f: Filters, o: StanceTrendOptions): StanceTrendRow[] {
+    const facts = this.#s.facts;
+    const g = o.granularity;
+    const thr = Number.isFinite(o.threshold) ? Math.min(1, Math.max(0, o.threshold)) : 0;
+    const pass = this.#pass(f);
+    const { of: bucketOf, days } = this.#bucketsOf(g);
+    // Cells: bucket index × (country code + 1), column 0 = all countries together.
+    const width = (o.byCountry ? facts.country.values.length : 0) + 1;
+    const cc = facts.country.codes;
+    const cellOf = o.byCountry ? (i: number) => bucketOf[i] * width + cc[i] + 1 : (i: number) => bucketOf[i] * width;
+    const nCells = days.length * width;
+    const total = new Int32Array(nCells);
+    const present = new Uint8Array(width);
+    let lo = days.length;
+    let hi = -1;
+    for (let i = 0; i < facts.length; i++) {
+      if (!pass[i]) continue;
+      const b = bucketOf[i];
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
+      const cell = cellOf(i);
+      total[cell]++;
+      present[cell - b * width] = 1;
+    }
+    if (hi < lo) return [];
+    // Per article: the mean score and labels of its stance rows toward the target (at the threshold), then per cell.
+    const test = this.#targetTest(o);
+    const sum = this.#sum;
+    const n = this.#n;
+    const flags = this.#flags;
+    const touched: number[] = [];
+    const { art, label, score, confidence } = this.#s;
+    for (let k = 0; k < art.length; k++) {
+      const a = art[k];
+      if (a < 0 || !pass[a] || !test(k) || !(confidence[k] >= thr)) continue;
+      if (flags[a] === 0) touched.push(a);
+      flags[a] |= 8 | (1 << label[k]);
+      const sc = score[k];
+      if (!Number.isNaN(sc)) {
+        sum[a] += sc;
+        n[a]++;
+      }
+    }
+    const articles = new Int32Array(nCells);
+    const support = new Int32Array(nCells);
+    const oppose = new Int32Array(nCells);
+    const neutral = new Int32Array(nCells);
+    const meanSum = new Float64Array(nCells);
+    const meanN = new Int32Array(nCells);
+    for (const a of touched) {
+      const cell = cellOf(a);
+      articles[cell]++;
+      if (flags[a] & 1) support[cell]++;
+      if (flags[a] & 2) oppose[cell]++;
+      if (flags[a] & 4) neutral[cell]++;
+      if (n[a] > 0) {
+        meanSum[cell] += sum[a] / n[a];
+        meanN[cell]++;
+      }
+      sum[a] = 0;
+      n[a] = 0;
+      flags[a] = 0;
+    }
+    const name = (col: number) => (o.byCountry ? facts.country.values[col - 1] : null);
+    const cols: number[] = [];
+    for (let col = 0; col < width; col++) if (present[col]) cols.push(col);
+    cols.sort((x, y) => {
+      const a = name(x);
+      const b = name(y);
+      return a === b ? 0 : a === null ? 1 : b === null ? -1 : cmp(a, b);
+    });
+    const rows: StanceTrendRow[] = [];
+    // Every bucket from the first to the last, empty ones included (as bucketSeriesCtes).
+    let bi = lo;
+    for (let day = days[lo]; day <= days[hi]; day = nextBucket(day, g)) {
+      while (bi <= hi && days[bi] < day) bi++;
+      const stored = bi <= hi && days[bi] === day ? bi : -1;
+      const bucket = isoOf(day);
+      for (const col of cols) {
+        const cell = stored < 0 ? -1 : stored * width + col;
+        const has = cell >= 0 && articles[cell] > 0;
+        rows.push({
+          bucket,
+          country: name(col),
+          support: has ? support[cell] : 0,
+          oppose: has ? oppose[cell] : 0,
+          neutral: has ? neutral[cell] : 0,
+          articles: has ? articles[cell] : 0,
+          total: cell >= 0 ? total[cell] : 0,
+          mean_score: has && meanN[cell] > 0 ? meanSum[cell] / meanN[cell] : null
+        });
+      }
+    }
+    return rows;
+  }
+}
