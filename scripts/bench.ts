@@ -4,7 +4,8 @@
  * Prints one table: for each corpus size, preprocessing throughput (MB/s of text, articles/s), peak RSS, Parquet size
  * per table, DuckDB (Node) time of every dashboard query, and in headless Chromium on the built site: cold load to
  * the first drawn chart, p50/p95 from a control change to the chart redrawn, and every other page opened cold (time
- * to drawn, MB fetched; scripts/bench-pages.ts). Figures are measured and printed,
+ * to drawn, MB fetched), then on the other chart pages p50/p95 from a filter change to every chart redrawn
+ * (scripts/bench-pages.ts). Figures are measured and printed,
  * never asserted. Benchmark corpora are made by `npm run synth` (benchmark-only) and cached in .bench/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { openNodeDb } from '../src/lib/db/node';
 import { EMPTY_FILTERS } from '../src/lib/filters';
 import * as Q from '../src/lib/queries';
 import { DERIVED_PARQUET_FILES, PARQUET_FILES, type Manifest, type TableName } from '../src/lib/schema';
-import { BENCH_PAGES, timePages, type PageTiming } from './bench-pages';
+import { BENCH_PAGES, CHANGE_PAGES, changeKinds, CHROMIUM_ARGS, quantile, recordChanges, roundAll, runChanges, timePages, type PageTiming } from './bench-pages';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +28,9 @@ const { values } = parseArgs({
     // Rounds of browser redraws (one change of each kind per round). At least 20, or a per-kind "p95" is the slowest
     // sample; with 24 it is the second slowest of 24.
     repeat: { type: 'string', default: '24' },
+    // Rounds of changes on each other chart page (overview, stance, co-mentions, compare; one change of each kind per
+    // round): at 1M a stance redraw can take seconds.
+    'page-rounds': { type: 'string', default: '6' },
     reuse: { type: 'boolean', default: false },
     'skip-queries': { type: 'boolean', default: false },
     // Another build of the site (e.g. an older commit's) to time the browser on, for before/after figures.
@@ -35,7 +39,7 @@ const { values } = parseArgs({
   }
 });
 if (values.help) {
-  console.log('Usage: npm run bench -- [--sizes 10000,100000,1000000] [--from ../shared/corpus] [--browser-max N] [--workers N] [--repeat N] [--reuse] [--skip-queries] [--build-dir DIR]');
+  console.log('Usage: npm run bench -- [--sizes 10000,100000,1000000] [--from ../shared/corpus] [--browser-max N] [--workers N] [--repeat N] [--page-rounds N] [--reuse] [--skip-queries] [--build-dir DIR]');
   process.exit(0);
 }
 
@@ -136,153 +140,64 @@ async function timeQueries(dataDir: string): Promise<Record<string, number>> {
   return out;
 }
 
-/** The kinds of control change the issue names; each is timed separately. */
+/** The kinds of control change the issue names; each is timed separately (scripts/bench-pages.ts changeKinds). */
 const CHANGE_KINDS = ['granularity', 'date range', 'country', 'topic'] as const;
-type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /**
  * Cold load to the first drawn chart, then p50/p95 of control change → chart redrawn on the trends page, per kind of
- * change (granularity, date range, country, topic) and over all of them. Changes are interleaved (one of each kind
- * per round), so most land on a filter state not seen before and the page's answer cache rarely hides a query.
- * "Redrawn" is the last time the chart re-sets data-chart-ready before its figure leaves the loading state.
+ * change (granularity; one end of the date range; a country, then back to all; a topic, then back to all) and over
+ * all of them. Changes are interleaved (one of each kind per round), so most land on a filter state not seen before
+ * and the page's answer cache rarely hides a query. Timed by scripts/bench-pages.ts timeChange: "redrawn" is the last
+ * time the chart re-sets data-chart-ready (or leaves its loading state) before its figure is out of 'loading'.
  */
 async function timeBrowser(dataDir: string): Promise<Row['browser']> {
   if (!existsSync('/usr/bin/chromium')) return { coldMs: null, p50: null, p95: null, note: 'no /usr/bin/chromium' };
   const { chromium } = await import('playwright-core');
   const { startStaticServer } = await import('../tests/helpers/static-server');
   const server = await startStaticServer({ root: values['build-dir'] ? resolve(values['build-dir']) : join(ROOT, 'build'), dataDir });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     const t0 = Date.now();
     await page.goto(`${server.url}trends/`);
     await page.waitForSelector('[data-chart-id="topic-trend"] [data-chart-ready]', { timeout: 600_000, state: 'attached' });
     const coldMs = Date.now() - t0;
-    // Record every redraw (the chart component re-sets data-chart-ready on each new option).
-    await page.evaluate(() => {
-      const w = window as unknown as { __redraws: number[]; __inputs: number[] };
-      w.__redraws = [];
-      // When the user's input reached the page (playwright's click first waits for the element to be stable, scrolls
-      // and hit-tests: tens of ms the page never sees). Event timeStamps share performance.now()'s clock.
-      w.__inputs = [];
-      for (const type of ['click', 'change']) document.addEventListener(type, (e) => w.__inputs.push(e.timeStamp), true);
-      const el = document.querySelector('[data-chart-id="topic-trend"] [data-chart-ready]')!;
-      new MutationObserver(() => {
-        if ((el as HTMLElement).dataset.chartReady !== undefined) w.__redraws.push(performance.now());
-      }).observe(el, { attributes: true, attributeFilter: ['data-chart-ready'] });
-    });
-    const extent = await page.evaluate(() => {
-      const i = document.querySelector('input[name="from"]') as HTMLInputElement;
-      return { min: i.min, max: i.max };
-    });
-    const optionValues = (filter: string) =>
-      page.$$eval(`details[data-filter="${filter}"] input[type="checkbox"]`, (els) => els.map((e) => (e as HTMLInputElement).value));
-    const countries = (await optionValues('countries')).slice(0, 3);
-    const topics = (await optionValues('topics')).slice(0, 3);
-    // Date ranges inside the data's last ten years (where a real corpus has its articles), each one different.
-    const maxYear = Number(extent.max.slice(0, 4)) || 2025;
-    const ranges: [string | null, string | null][] = [];
-    for (let k = 0; k < 10; k++) ranges.push([`${maxYear - 10 + (k % 5)}-0${1 + (k % 9)}-01`, `${maxYear - (k % 3)}-12-31`]);
-    ranges.push([null, null]);
-    const grans = ['week', 'quarter', 'year', 'month'];
-
-    // Opening a filter's pop-up is not a filter change: it happens before the timer starts (`prepare`), and the
-    // change is the click on the option.
-    const open = async (filter: string) => {
-      const d = `details[data-filter="${filter}"]`;
-      if (!(await page.$eval(d, (e) => (e as HTMLDetailsElement).open))) await page.click(`${d} summary`);
-    };
-    const toggle = async (filter: string, value: string) => {
-      await open(filter);
-      await page.click(`details[data-filter="${filter}"] input[value="${value}"]`);
-    };
-    const prepare: Partial<Record<ChangeKind, () => Promise<void>>> = { country: () => open('countries'), topic: () => open('topics') };
-    const change: Record<ChangeKind, (i: number) => Promise<void>> = {
-      granularity: (i) => page.click(`[data-control="gran"] button[data-value="${grans[i % grans.length]}"]`),
-      'date range': async (i) => {
-        const [from, to] = ranges[i % ranges.length];
-        // One change = one URL update: set both ends in one go through the inputs' change events.
-        await page.evaluate(([from, to]) => {
-          for (const [name, v] of [['from', from], ['to', to]] as const) {
-            const el = document.querySelector(`input[name="${name}"]`) as HTMLInputElement;
-            el.value = v ?? '';
-          }
-          const el = document.querySelector('input[name="from"]') as HTMLInputElement;
-          el.dispatchEvent(new Event('change', { bubbles: true }));
-          (document.querySelector('input[name="to"]') as HTMLInputElement).dispatchEvent(new Event('change', { bubbles: true }));
-        }, [from, to] as const);
-      },
-      country: (i) => toggle('countries', countries[i % countries.length]),
-      topic: (i) => toggle('topics', topics[i % topics.length])
-    };
-
-    const times: Record<ChangeKind, number[]> = { granularity: [], 'date range': [], country: [], topic: [] };
-    const fromEvent: Record<ChangeKind, number[]> = { granularity: [], 'date range': [], country: [], topic: [] };
-    for (let i = 0; i < Number(values.repeat); i++) {
-      for (const kind of CHANGE_KINDS) {
-        if (kind === 'country' && !countries.length) continue;
-        if (kind === 'topic' && !topics.length) continue;
-        await prepare[kind]?.();
-        const start = await page.evaluate(() => performance.now());
-        await change[kind](i);
-        const end = await page.waitForFunction(
-          (s) => {
-            const w = window as unknown as { __redraws: number[] };
-            const fig = document.querySelector('[data-chart-id="topic-trend"]') as HTMLElement;
-            const after = w.__redraws.filter((t) => t > s);
-            return fig.dataset.chartState !== 'loading' && after.length > 0 ? after[after.length - 1] : false;
-          },
-          start,
-          { timeout: 120_000, polling: 'raf' }
-        );
-        // A second redraw right after (e.g. series list then rows) belongs to the same change.
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-        const last = await page.evaluate((s) => Math.max(...(window as unknown as { __redraws: number[] }).__redraws.filter((t) => t > s)), start);
-        const redrawn = Math.max(last, (await end.jsonValue()) as number);
-        times[kind].push(redrawn - start);
-        // The last input before the redraw (opening a filter pop-up is a click of its own, before the option's).
-        const input = await page.evaluate(
-          ([s, r]) => Math.max(s, ...(window as unknown as { __inputs: number[] }).__inputs.filter((t) => t > s && t < r)),
-          [start, redrawn] as const
-        );
-        fromEvent[kind].push(redrawn - input);
-      }
-      // Close any open filter pop-up so it does not cover the time-step buttons.
-      await page.evaluate(() => document.querySelectorAll('details[open]').forEach((d) => ((d as HTMLDetailsElement).open = false)));
-    }
-    const q = (xs: number[], p: number) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null;
-    };
+    // From here on, changes start right after the first chart (the first ones while DuckDB-WASM still loads).
+    await recordChanges(page);
+    const changes = await runChanges(page, await changeKinds(page, CHANGE_KINDS), Number(values.repeat));
+    const times = Object.fromEntries(changes.map((c) => [c.kind, c.ms])) as Record<string, number[]>;
+    const fromEvent = Object.fromEntries(changes.map((c) => [c.kind, c.fromEvent])) as Record<string, number[]>;
+    const kinds = CHANGE_KINDS.filter((k) => times[k]?.length);
     const all = Object.values(times).flat();
     // Every sample, sorted, so a p95 can be told apart from one slow outlier (under 20 samples, p95 is the slowest).
-    for (const k of CHANGE_KINDS) console.log(`  ${k}: ${[...times[k]].sort((a, b) => a - b).map((t) => Math.round(t)).join(' ')}`);
-    for (const k of CHANGE_KINDS) console.log(`  ${k} from input event: ${[...fromEvent[k]].sort((a, b) => a - b).map((t) => Math.round(t)).join(' ')}`);
+    const sorted = (xs: number[]) => roundAll([...xs].sort((a, b) => a - b));
+    for (const k of kinds) console.log(`  ${k}: ${sorted(times[k])}`);
+    for (const k of kinds) console.log(`  ${k} from input event: ${sorted(fromEvent[k])}`);
+    for (const c of changes) {
+      if (c.failed) console.log(`  ${c.kind}: FAILED, no more changes made: ${c.failed}`);
+      if (c.noRedraw.length) console.log(`  ${c.kind}: NO REDRAW within 5 s (not timed): ${c.noRedraw.join(', ')}`);
+      if (c.changed < c.ms.length) console.log(`  ${c.kind}: the drawn chart is the same as before in ${c.ms.length - c.changed} of ${c.ms.length} changes`);
+    }
     // The first change of each kind after the first chart (included in every figure): its code runs for the first
     // time (not yet optimised by the JIT) while the page still loads DuckDB-WASM in the background.
     console.log(
-      `  first change of each kind after load, from the driver call / from the input event: ${CHANGE_KINDS.filter((k) => times[k].length)
+      `  first change of each kind after load, from the driver call / from the input event: ${kinds
         .map((k) => `${k} ${Math.round(times[k][0])} / ${Math.round(fromEvent[k][0])}`)
         .join(', ')}`
     );
     // The difference between the two timings: what the driver (playwright's actionability checks, one click per
-    // input, two for a filter pop-up that is closed) spends before the page receives the input.
+    // input) spends before the page receives the input.
     console.log(
-      `  driver call → input event p50 (ms): ${CHANGE_KINDS.filter((k) => times[k].length)
-        .map((k) => `${k} ${Math.round(q(times[k].map((t, i) => t - fromEvent[k][i]), 0.5) ?? NaN)}`)
-        .join(', ')}`
+      `  driver call → input event p50 (ms): ${kinds.map((k) => `${k} ${Math.round(quantile(times[k].map((t, i) => t - fromEvent[k][i]), 0.5) ?? NaN)}`).join(', ')}`
     );
     const allEvent = Object.values(fromEvent).flat();
     const event = {
-      p50: q(allEvent, 0.5),
-      p95: q(allEvent, 0.95),
-      byKind: Object.fromEntries(CHANGE_KINDS.map((k) => [k, { p50: q(fromEvent[k], 0.5), p95: q(fromEvent[k], 0.95) }]))
+      p50: quantile(allEvent, 0.5),
+      p95: quantile(allEvent, 0.95),
+      byKind: Object.fromEntries(CHANGE_KINDS.map((k) => [k, { p50: quantile(fromEvent[k] ?? [], 0.5), p95: quantile(fromEvent[k] ?? [], 0.95) }]))
     };
-    const byKind = Object.fromEntries(CHANGE_KINDS.map((k) => [k, { p50: q(times[k], 0.5), p95: q(times[k], 0.95), n: times[k].length }]));
-    return { coldMs, p50: q(all, 0.5), p95: q(all, 0.95), byKind, event };
+    const byKind = Object.fromEntries(CHANGE_KINDS.map((k) => [k, { p50: quantile(times[k] ?? [], 0.5), p95: quantile(times[k] ?? [], 0.95), n: times[k]?.length ?? 0 }]));
+    return { coldMs, p50: quantile(all, 0.5), p95: quantile(all, 0.95), byKind, event };
   } catch (e) {
     return { coldMs: null, p50: null, p95: null, note: (e as Error).message.slice(0, 300) };
   } finally {
@@ -328,7 +243,10 @@ for (const n of sizes) {
     const db = await openNodeDb(out);
     const [a] = await db.query<{ article_id: string }>({ sql: 'SELECT article_id FROM article_facts ORDER BY text_row LIMIT 1', params: [] });
     await db.close();
-    pages = await timePages(out, values['build-dir'] ? resolve(values['build-dir']) : join(ROOT, 'build'), a?.article_id ?? '');
+    pages = await timePages(out, values['build-dir'] ? resolve(values['build-dir']) : join(ROOT, 'build'), a?.article_id ?? '', {
+      rounds: Number(values['page-rounds']),
+      log: (l) => console.log(l)
+    });
   }
   rows.push({ n, inputMB: textMB, seconds: p.seconds, mbps: textMB / p.seconds, aps: n / p.seconds, rssMB: p.rssMB, parquet, rows: p.manifest.rows, queries, browser, pages });
 }
@@ -359,6 +277,27 @@ for (const k of CHANGE_KINDS) line(`  ${k} p50 / p95 (ms)`, rows.map((r) => `${f
 const pageNames = BENCH_PAGES.map((p) => p.replace(/\?.*$/, ''));
 for (const [k, name] of pageNames.entries())
   line(`page ${name} cold (ms / MB)`, rows.map((r) => (r.pages[k] ? `${fmt(r.pages[k].ms, 0)} / ${fmt(r.pages[k].mb, 0)}` : '—')));
+// Filter changes on the other chart pages, timed from the driver's call and from the input event the page received:
+// over all kinds, then per kind.
+const changesOf = (r: Row, p: string) => r.pages.find((t) => t.page === p)?.changes;
+const pq = (xs: number[] | undefined) => `${fmt(quantile(xs ?? [], 0.5), 0)} / ${fmt(quantile(xs ?? [], 0.95), 0)}`;
+for (const p of BENCH_PAGES.filter((p) => CHANGE_PAGES[p])) {
+  line(`page ${p} change p50 / p95 (ms)`, rows.map((r) => pq(changesOf(r, p)?.flatMap((c) => c.ms))));
+  line('  from the input event', rows.map((r) => pq(changesOf(r, p)?.flatMap((c) => c.fromEvent))));
+  // Without waiting for the page's other busy elements (overview's latest articles, stance's evidence, compare's terms).
+  line('  charts alone', rows.map((r) => pq(changesOf(r, p)?.flatMap((c) => c.chartsMs))));
+  for (const k of CHANGE_PAGES[p]) {
+    line(`  ${k} p50 / p95 (ms)`, rows.map((r) => pq(changesOf(r, p)?.find((c) => c.kind === k)?.ms)));
+    line(`  ${k} from the input event`, rows.map((r) => pq(changesOf(r, p)?.find((c) => c.kind === k)?.fromEvent)));
+  }
+}
 for (const r of rows) if (r.browser.note) console.log(`  browser at ${r.n}: ${r.browser.note}`);
 for (const r of rows) for (const p of r.pages) if (p.state !== 'ready') console.log(`  page ${p.page} at ${r.n}: ${p.state}`);
-console.log('\nTargets (issue): ≥ 20 MB/s preprocessing, < 1 GiB peak RSS at 1M, first chart ≤ 3 s and redraw p95 ≤ 100 ms at 1M.');
+for (const r of rows)
+  for (const p of r.pages)
+    for (const c of p.changes ?? []) {
+      if (c.noRedraw.length) console.log(`  page ${p.page} at ${r.n}: ${c.kind}: no redraw within 5 s after ${c.noRedraw.join(', ')}`);
+      if (c.skipped) console.log(`  page ${p.page} at ${r.n}: ${c.kind}: ${c.skipped} changes skipped (no other value to choose)`);
+      if (c.failed) console.log(`  page ${p.page} at ${r.n}: ${c.kind}: failed, no more changes made: ${c.failed}`);
+    }
+console.log('\nTargets (issue): ≥ 20 MB/s preprocessing, < 1 GiB peak RSS at 1M, first chart ≤ 3 s and redraw p95 ≤ 100 ms at 1M (after any filter change, on every page).');
