@@ -258,7 +258,9 @@ export const DERIVED_TABLES = {
   entity_articles: 'entity_articles',
   article_entities: 'article_entities',
   topic_buckets: 'topic_buckets',
-  stance_facts: 'stance_facts'
+  stance_facts: 'stance_facts',
+  term_facts: 'term_facts',
+  term_dict: 'term_dict'
 } as const;
 export type DerivedTableName = keyof typeof DERIVED_TABLES;
 
@@ -270,7 +272,9 @@ export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
   entity_articles: 'entity_articles.parquet',
   article_entities: 'article_entities.parquet',
   topic_buckets: 'topic_buckets.parquet',
-  stance_facts: 'stance_facts.parquet'
+  stance_facts: 'stance_facts.parquet',
+  term_facts: 'term_facts.parquet',
+  term_dict: 'term_dict.parquet'
 };
 
 /**
@@ -395,6 +399,21 @@ export interface StanceFactRow {
 }
 
 /**
+ * One row per (article, term) of `terms`, as integers: the article's text_row, the term's number in term_dict, and
+ * the score (summed in the rare case of two counted forms shown with the same word).
+ */
+export interface TermFactRow {
+  text_row: number;
+  term_no: number;
+  score: number;
+}
+/** The distinct terms of `terms`, numbered in byte order (0-based): ordering by term_no is ordering by term. */
+export interface TermDictRow {
+  term_no: number;
+  term: string;
+}
+
+/**
  * Articles per week and per month (quarters and years are sums of months) × country × source × lang × topic: the
  * trends chart and the filter options at start-up read this instead of splitting `article_counts` by topic bit.
  * `topic_id` NULL rows count every article of the group (the share's denominator); month rows with `bucket` NULL
@@ -424,7 +443,9 @@ export const DERIVED_COLUMNS = {
   entity_articles: ['entity_id', 'articles', 'entity_no'],
   article_entities: ['text_row', 'entity_no'],
   topic_buckets: ['step', 'bucket', 'country', 'source_id', 'source_name', 'lang', 'topic_id', 'articles', 'first_date', 'last_date'],
-  stance_facts: ['stance_row', 'stance_no', 'text_row', 'target_kind', 'target_id', 'stance', 'score', 'confidence']
+  stance_facts: ['stance_row', 'stance_no', 'text_row', 'target_kind', 'target_id', 'stance', 'score', 'confidence'],
+  term_facts: ['text_row', 'term_no', 'score'],
+  term_dict: ['term_no', 'term']
 } as const satisfies Record<DerivedTableName, readonly string[]>;
 
 export type DerivedRowOf = {
@@ -436,4 +457,6 @@ export type DerivedRowOf = {
   article_entities: ArticleEntityRow;
   topic_buckets: TopicBucketRow;
   stance_facts: StanceFactRow;
+  term_facts: TermFactRow;
+  term_dict: TermDictRow;
 };

@@ -130,6 +130,23 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string, op
       GROUP BY ALL
       ORDER BY step, bucket NULLS LAST, country NULLS LAST, source_id NULLS LAST, source_name NULLS LAST, lang, topic_id NULLS FIRST
     ) TO ${file('topic_buckets')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  // Distinctive terms as integers: term_dict numbers the distinct terms in byte order (so ordering by term_no is
+  // ordering by term), term_facts holds every terms row as (text_row, term_no, score). Compare counts these instead of
+  // `terms` (article_id and term strings): 10M rows at 1M articles that DuckDB-WASM loads and groups much faster.
+  await run(`CREATE OR REPLACE TEMP TABLE d_term_dict AS
+    SELECT term, CAST(row_number() OVER (ORDER BY term) - 1 AS INTEGER) AS term_no
+    FROM (SELECT DISTINCT term FROM ${parquet('terms')} WHERE term IS NOT NULL)`);
+  await run(`COPY (SELECT term_no, term FROM d_term_dict ORDER BY term_no)
+    TO ${file('term_dict')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  // One row per (article, term): two counted forms of an article shown with the same word are one row, their scores
+  // summed, so readers count articles with count(*) instead of count(DISTINCT).
+  await run(`COPY (
+      SELECT x.text_row, d.term_no, sum(t.score) AS score
+      FROM (SELECT article_id, term, score FROM ${parquet('terms')}) t JOIN d_text_rows x USING (article_id) JOIN d_term_dict d USING (term)
+      GROUP BY x.text_row, d.term_no
+      ORDER BY x.text_row, d.term_no
+    ) TO ${file('term_facts')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  await run('DROP TABLE d_term_dict');
   await run(`CREATE OR REPLACE TEMP TABLE d_entities AS
     SELECT entity_id, CAST(count(DISTINCT article_id) AS INTEGER) AS articles,
       CAST(row_number() OVER (ORDER BY entity_id) - 1 AS INTEGER) AS entity_no

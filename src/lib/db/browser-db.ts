@@ -60,6 +60,8 @@ export const LAZY_FILES: LazyFiles = {
   article_entities: { file: DERIVED_PARQUET_FILES.article_entities },
   topic_buckets: { file: DERIVED_PARQUET_FILES.topic_buckets },
   stance_facts: { file: DERIVED_PARQUET_FILES.stance_facts },
+  term_facts: { file: DERIVED_PARQUET_FILES.term_facts },
+  term_dict: { file: DERIVED_PARQUET_FILES.term_dict },
   // The title column of articles.parquet alone (the titles-only search of a corpus too big to search whole).
   [ARTICLE_TITLES]: { file: PARQUET_FILES.articles, columns: ['article_id', 'title'] }
 };
