@@ -8,7 +8,7 @@
  */
 import { DataType, DateUnit, Type, type Data, type Table, type Vector } from 'apache-arrow';
 import type { EntityKind } from '$lib/schema';
-import { CoMentionCube, NULL_DAY, type CodedColumn } from '$lib/queries/comention-cube';
+import { CoMentionCube, NULL_DAY, type CodedColumn, type CoMentionCubeColumns } from '$lib/queries/comention-cube';
 
 /** The columns each table is read with (the loader asks parquet-wasm for these only). */
 export const COMENTION_COLUMNS = {
@@ -175,22 +175,25 @@ export function plain<T>(t: Table): T[] {
   return t.toArray().map((r) => r.toJSON() as T);
 }
 
-export function coMentionCubeFromTables(t: CoMentionTables): CoMentionCube {
-  const f = t.article_facts;
+/** article_facts (date, country, source_id, lang, topic_mask, text_row) as the cubes' typed arrays. */
+export function factsColumns(f: Table): CoMentionCubeColumns['facts'] {
   const mask = int64Halves(need(f, 'topic_mask'));
+  return {
+    length: f.numRows,
+    date: days(need(f, 'date')),
+    country: coded(need(f, 'country')),
+    source_id: coded(need(f, 'source_id')),
+    lang: coded(need(f, 'lang')),
+    maskLo: mask.lo,
+    maskHi: mask.hi,
+    text_row: int32s(need(f, 'text_row'), -1)
+  };
+}
 
+export function coMentionCubeFromTables(t: CoMentionTables): CoMentionCube {
   const p = t.article_entities;
   return new CoMentionCube({
-    facts: {
-      length: f.numRows,
-      date: days(need(f, 'date')),
-      country: coded(need(f, 'country')),
-      source_id: coded(need(f, 'source_id')),
-      lang: coded(need(f, 'lang')),
-      maskLo: mask.lo,
-      maskHi: mask.hi,
-      text_row: int32s(need(f, 'text_row'), -1)
-    },
+    facts: factsColumns(t.article_facts),
     pairs: { length: p.numRows, text_row: int32s(need(p, 'text_row'), -1), entity_no: int32s(need(p, 'entity_no'), -1) },
     entityArticles: plain<{ entity_id: string; entity_no: number | bigint }>(t.entity_articles).map((r) => ({
       entity_id: r.entity_id,

@@ -6,13 +6,9 @@
  */
 import { CoMentionCube } from '$lib/queries/comention-cube';
 import { buildCoMentionCube } from './comention-fetch';
+import { serveCube } from './worker-cube';
 
-self.onmessage = async (e: MessageEvent<{ dataUrl: string; wasmUrl: string }>) => {
-  try {
-    const cube = await buildCoMentionCube(new URL(e.data.dataUrl), new URL(e.data.wasmUrl));
-    const state = cube.state();
-    (self as unknown as Worker).postMessage({ state }, CoMentionCube.transferables(state));
-  } catch (err) {
-    (self as unknown as Worker).postMessage({ error: err instanceof Error ? err.message : String(err) });
-  }
-};
+serveCube(async (dataUrl, wasmUrl) => {
+  const state = (await buildCoMentionCube(dataUrl, wasmUrl)).state();
+  return { state, transfer: CoMentionCube.transferables(state) };
+});

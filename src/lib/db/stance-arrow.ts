@@ -5,7 +5,7 @@
  */
 import type { Table } from 'apache-arrow';
 import { StanceCube } from '$lib/queries/stance-cube';
-import { coded, days, float64s, int32s, int64Halves, need, plain } from './comention-arrow';
+import { coded, factsColumns, float64s, int32s, need, plain } from './comention-arrow';
 
 /** The columns each table is read with. */
 export const STANCE_CUBE_COLUMNS = {
@@ -23,20 +23,9 @@ export interface StanceCubeTables {
 }
 
 export function stanceCubeFromTables(t: StanceCubeTables): StanceCube {
-  const f = t.article_facts;
   const s = t.stance_facts;
-  const mask = int64Halves(need(f, 'topic_mask'));
   return new StanceCube({
-    facts: {
-      length: f.numRows,
-      date: days(need(f, 'date')),
-      country: coded(need(f, 'country')),
-      source_id: coded(need(f, 'source_id')),
-      lang: coded(need(f, 'lang')),
-      maskLo: mask.lo,
-      maskHi: mask.hi,
-      text_row: int32s(need(f, 'text_row'), -1)
-    },
+    facts: factsColumns(t.article_facts),
     stances: {
       length: s.numRows,
       text_row: int32s(need(s, 'text_row'), -1),

@@ -5,7 +5,7 @@
  * asserts identical rows on the fixture across filters, targets, thresholds, time steps and splits.
  */
 import { UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
-import type { CodedColumn } from './comention-cube';
+import type { CodedColumn, CoMentionCubeColumns } from './comention-cube';
 import type { StanceTrendOptions, StanceTrendRow } from './stance';
 import type { Granularity } from './sql';
 
@@ -13,19 +13,12 @@ const DAY_MS = 86_400_000;
 /** NULL dates in the day columns (as comention-cube.ts). */
 export const STANCE_NULL_DAY = -2147483648;
 
+/** article_facts as the cubes read it (comention-cube.ts). */
+type Facts = CoMentionCubeColumns['facts'];
+
 export interface StanceCubeColumns {
   /** article_facts. */
-  facts: {
-    length: number;
-    /** Day numbers (days since 1970-01-01), STANCE_NULL_DAY where NULL. */
-    date: Int32Array;
-    country: CodedColumn;
-    source_id: CodedColumn;
-    lang: CodedColumn;
-    maskLo: Int32Array;
-    maskHi: Int32Array;
-    text_row: Int32Array;
-  };
+  facts: Facts;
   /** stance_facts. */
   stances: {
     length: number;
@@ -72,15 +65,8 @@ const LABELS = ['support', 'oppose', 'neutral'] as const;
 
 /** Everything the cube is built into: structured-cloneable, its typed arrays listed by `transferables`. */
 export interface StanceCubeState {
-  facts: {
-    length: number;
-    date: Int32Array;
-    country: CodedColumn;
-    source_id: CodedColumn;
-    lang: CodedColumn;
-    maskLo: Int32Array;
-    maskHi: Int32Array;
-  };
+  /** article_facts without text_row (stance rows point at their article's row in these arrays instead). */
+  facts: Omit<Facts, 'text_row'>;
   /** Per stance row: its article's row in `facts` (-1: not there, as the SQL join drops it). */
   art: Int32Array;
   /** Per stance row: its target's code; per code `kind\u0000id`, and whether it is a UN body. */
