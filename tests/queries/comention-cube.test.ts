@@ -4,17 +4,14 @@
  * top-N × actor kinds. The cube is built twice: from the fixture's Parquet files decoded by parquet-wasm/node through
  * the same Arrow conversion the browser loader uses (comention-arrow.ts), and from DuckDB rows (fromRows).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readParquet } from 'parquet-wasm/node';
-import { tableFromIPC } from 'apache-arrow';
 import { entityViews, openFixtureDb } from '../helpers/node-db';
+import { arrowTablesOf } from '../helpers/arrow-files';
 import { EMPTY_FILTERS, ENTITY_KINDS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
 import { CoMentionCube, cmpBytes, type CoMentionCubeTuning } from '$lib/queries/comention-cube';
 import { COMENTION_COLUMNS, coMentionCubeFromTables, type CoMentionTables } from '$lib/db/comention-arrow';
-import { DERIVED_PARQUET_FILES, PARQUET_FILES, type EntityKind } from '$lib/schema';
+import type { EntityKind } from '$lib/schema';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 let cube: CoMentionCube;
@@ -24,20 +21,8 @@ let cubeBytes: CoMentionCube;
 const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
 const all = (table: string) => run<Record<string, unknown>>({ sql: `SELECT * FROM ${table}`, params: [] });
 
-async function arrowTables(dir: string): Promise<CoMentionTables> {
-  const files: Record<keyof CoMentionTables, string> = {
-    article_facts: DERIVED_PARQUET_FILES.article_facts,
-    article_entities: DERIVED_PARQUET_FILES.article_entities,
-    entity_articles: DERIVED_PARQUET_FILES.entity_articles,
-    entities: PARQUET_FILES.entities,
-    topic_defs: PARQUET_FILES.topic_defs
-  };
-  const out = {} as CoMentionTables;
-  for (const [t, file] of Object.entries(files) as [keyof CoMentionTables, string][]) {
-    const bytes = new Uint8Array(await readFile(join(dir, file)));
-    out[t] = tableFromIPC(readParquet(bytes, { columns: [...COMENTION_COLUMNS[t]] }).intoIPCStream());
-  }
-  return out;
+function arrowTables(dir: string): Promise<CoMentionTables> {
+  return arrowTablesOf(dir, COMENTION_COLUMNS);
 }
 
 /** `tuning` with zeros: the other algorithms (no per-mask entity counts; every pair of every article visited). */

@@ -4,17 +4,13 @@
  * time steps × split. Built from the fixture's Parquet files decoded by parquet-wasm/node through the same Arrow
  * conversion the browser loader uses (stance-arrow.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readParquet } from 'parquet-wasm/node';
-import { tableFromIPC } from 'apache-arrow';
 import { openFixtureDb } from '../helpers/node-db';
+import { arrowTablesOf } from '../helpers/arrow-files';
 import { EMPTY_FILTERS, UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
 import * as Q from '$lib/queries';
 import { StanceCube } from '$lib/queries/stance-cube';
 import { STANCE_CUBE_COLUMNS, stanceCubeFromTables, type StanceCubeTables } from '$lib/db/stance-arrow';
-import { DERIVED_PARQUET_FILES, PARQUET_FILES } from '$lib/schema';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 let cube: StanceCube;
@@ -22,17 +18,7 @@ const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.
 
 beforeAll(async () => {
   env = await openFixtureDb();
-  const files: Record<keyof StanceCubeTables, string> = {
-    article_facts: DERIVED_PARQUET_FILES.article_facts,
-    stance_facts: DERIVED_PARQUET_FILES.stance_facts,
-    topic_defs: PARQUET_FILES.topic_defs,
-    entities: PARQUET_FILES.entities
-  };
-  const t = {} as StanceCubeTables;
-  for (const [name, file] of Object.entries(files) as [keyof StanceCubeTables, string][]) {
-    const bytes = new Uint8Array(await readFile(join(env.dir, file)));
-    t[name] = tableFromIPC(readParquet(bytes, { columns: [...STANCE_CUBE_COLUMNS[name]] }).intoIPCStream());
-  }
+  const t: StanceCubeTables = await arrowTablesOf(env.dir, STANCE_CUBE_COLUMNS);
   cube = stanceCubeFromTables(t);
 });
 afterAll(async () => env?.cleanup());
