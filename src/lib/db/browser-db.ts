@@ -23,6 +23,7 @@ import {
 } from '$lib/schema';
 import type { BoundQuery, Db, Row } from './types';
 import { arrowToRows, type ArrowTable } from './arrow-rows';
+import { missingFileError } from './fetch-data';
 
 /** A Parquet file the Db reads from: whole or by row group. */
 export interface ParquetSource {
@@ -159,12 +160,7 @@ export class BrowserDb implements Db {
       p = this.#source(file)
         .read({ columns: spec.columns })
         .catch((e: unknown) => {
-          const msg = e instanceof Error ? e.message : String(e);
-          // A derived table newer than the data folder: say how to get it rather than only "HTTP 404".
-          if (Object.hasOwn(DERIVED_PARQUET_FILES, table) && /\b404\b/.test(msg)) {
-            throw new Error(`${msg}: this data folder predates ${file}; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)`);
-          }
-          throw e;
+          throw missingFileError(e, file);
         })
         .then(async (ipc) => void (await this.conn.insertArrowFromIPCStream(ipc, { name: table, create: true })));
       const log = queryLog();
@@ -207,15 +203,11 @@ export class BrowserDb implements Db {
     if (st.all) return st.all;
     const spec = PARTIAL_SPECS[table];
     const base = PARTIAL_TABLES[table];
-    const src = this.#source(this.#fileOf(base, (PARQUET_FILES as Record<string, string>)[base] ?? spec.file));
+    const file = this.#fileOf(base, (PARQUET_FILES as Record<string, string>)[base] ?? spec.file);
+    const src = this.#source(file);
     const columns = spec.columns.map((c) => c.name);
     const starts = await src.rowGroupStarts().catch((e: unknown) => {
-      const msg = e instanceof Error ? e.message : String(e);
-      // A data folder written before article_rows existed: say how to get it rather than only "HTTP 404".
-      if (table === 'article_rows__rows' && /\b404\b/.test(msg)) {
-        throw new Error(`${msg}: this data folder predates article_rows.parquet; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)`);
-      }
-      throw e;
+      throw missingFileError(e, file);
     });
     if (starts.length === 0) {
       // No footer by range (a server without range requests): the whole file is always right.

@@ -5,7 +5,7 @@
  */
 import initParquet, { readParquet } from 'parquet-wasm/esm';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { MANIFEST_FILE, SCHEMA_VERSION, type Manifest } from '$lib/schema';
+import { DERIVED_PARQUET_FILES, MANIFEST_FILE, SCHEMA_VERSION, type Manifest } from '$lib/schema';
 
 export async function fetchOk(url: URL): Promise<Response> {
   const res = await fetch(url);
@@ -28,4 +28,15 @@ export async function readParquetTable(url: URL, columns: readonly string[] | un
   parquetReady ??= initParquet({ module_or_path: wasmUrl });
   const [bytes] = await Promise.all([fetchOk(url).then(async (r) => new Uint8Array(await r.arrayBuffer())), parquetReady]);
   return tableFromIPC(readParquet(bytes, columns ? { columns: [...columns] } : undefined).intoIPCStream());
+}
+
+/**
+ * The error for a failed read of `file`: when the server answered 404 and the file is a derived table (newer than
+ * the data folder may be), it says how to get it rather than only "HTTP 404"; otherwise `e` as it is.
+ */
+export function missingFileError(e: unknown, file: string): unknown {
+  const msg = e instanceof Error ? e.message : String(e);
+  const derived = (Object.values(DERIVED_PARQUET_FILES) as string[]).includes(file);
+  if (!derived || !/\b404\b/.test(msg)) return e;
+  return new Error(`${msg}: this data folder predates ${file}; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)`);
 }

@@ -5,7 +5,7 @@
  */
 import { DERIVED_PARQUET_FILES, PARQUET_FILES } from '$lib/schema';
 import type { StanceCube } from '$lib/queries/stance-cube';
-import { fetchManifest, readParquetTable } from './fetch-data';
+import { fetchManifest, missingFileError, readParquetTable } from './fetch-data';
 import { STANCE_CUBE_COLUMNS, stanceCubeFromTables } from './stance-arrow';
 
 export async function buildStanceCube(dataUrl: URL, wasmUrl: URL): Promise<StanceCube> {
@@ -13,9 +13,7 @@ export async function buildStanceCube(dataUrl: URL, wasmUrl: URL): Promise<Stanc
   const files = (manifest.files ?? {}) as Record<string, string>;
   const read = (table: keyof typeof STANCE_CUBE_COLUMNS, fallback: string) =>
     readParquetTable(new URL(files[table] ?? fallback, dataUrl), STANCE_CUBE_COLUMNS[table], wasmUrl).catch((e: unknown) => {
-      const msg = e instanceof Error ? e.message : String(e);
-      // A data folder older than stance_facts: say how to get it rather than only "HTTP 404".
-      throw new Error(/\b404\b/.test(msg) ? `${msg}: this data folder predates ${fallback}; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)` : msg);
+      throw missingFileError(e, files[table] ?? fallback);
     });
   const [stance_facts, article_facts, topic_defs, entities] = await Promise.all([
     read('stance_facts', DERIVED_PARQUET_FILES.stance_facts),

@@ -5,13 +5,12 @@
  * asserts identical rows on the fixture across filters, targets, thresholds, time steps and splits.
  */
 import { UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
-import type { CodedColumn, CoMentionCubeColumns } from './comention-cube';
+import { NULL_DAY, type CodedColumn, type CoMentionCubeColumns } from './comention-cube';
+import { dayToIso, isoToDay } from './cube';
 import type { StanceTrendOptions, StanceTrendRow } from './stance';
 import type { Granularity } from './sql';
 
 const DAY_MS = 86_400_000;
-/** NULL dates in the day columns (as comention-cube.ts). */
-export const STANCE_NULL_DAY = -2147483648;
 
 /** article_facts as the cubes read it (comention-cube.ts). */
 type Facts = CoMentionCubeColumns['facts'];
@@ -53,7 +52,6 @@ function nextBucket(day: number, g: Granularity): number {
   const months = g === 'month' ? 1 : g === 'quarter' ? 3 : 12;
   return Math.round(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1) / DAY_MS);
 }
-const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** Per code: does the value pass an `IN (list)` filter (empty list = no filter; NULL never passes one)? */
 function passMask(c: CodedColumn, list: readonly string[]): Uint8Array {
@@ -170,14 +168,14 @@ export class StanceCube {
     return (k) => t[k] === code;
   }
 
-  /** Per article row: does it pass the shared filters (as factsWhere)? Dated articles only when `datedOnly`. */
-  #passing(f: Filters, datedOnly: boolean): Uint8Array {
+  /** Per article row: is it dated and does it pass the shared filters (as `a.date IS NOT NULL AND factsWhere`)? */
+  #passing(f: Filters): Uint8Array {
     const facts = this.#s.facts;
     const cM = passMask(facts.country, f.countries);
     const sM = passMask(facts.source_id, f.sources);
     const lM = passMask(facts.lang, f.langs);
-    const from = f.from ? Math.round(Date.parse(`${f.from}T00:00:00Z`) / DAY_MS) : null;
-    const to = f.to ? Math.round(Date.parse(`${f.to}T00:00:00Z`) / DAY_MS) : null;
+    const from = f.from ? isoToDay(f.from) : null;
+    const to = f.to ? isoToDay(f.to) : null;
     let tLo = 0;
     let tHi = 0;
     for (const id of f.topics) {
@@ -190,9 +188,7 @@ export class StanceCube {
     const out = new Uint8Array(facts.length);
     for (let i = 0; i < facts.length; i++) {
       const d = facts.date[i];
-      if (d === STANCE_NULL_DAY) {
-        if (datedOnly || from !== null || to !== null) continue;
-      } else if ((from !== null && d < from) || (to !== null && d > to)) continue;
+      if (d === NULL_DAY || (from !== null && d < from) || (to !== null && d > to)) continue;
       if (!cM[facts.country.codes[i]] || !sM[facts.source_id.codes[i]] || !lM[facts.lang.codes[i]]) continue;
       if (anyTopic && (facts.maskLo[i] & tLo) === 0 && (facts.maskHi[i] & tHi) === 0) continue;
       out[i] = 1;
@@ -209,11 +205,11 @@ export class StanceCube {
     const of = new Int32Array(date.length).fill(-1);
     const index = new Map<number, number>();
     const days: number[] = [];
-    let lastDay = STANCE_NULL_DAY;
+    let lastDay = NULL_DAY;
     let lastIdx = -1;
     for (let i = 0; i < date.length; i++) {
       const d = date[i];
-      if (d === STANCE_NULL_DAY) continue;
+      if (d === NULL_DAY) continue;
       if (d !== lastDay) {
         lastDay = d;
         const b = truncDay(d, g);
@@ -236,7 +232,7 @@ export class StanceCube {
   #lastPass: { key: string; pass: Uint8Array } | null = null;
   #pass(f: Filters): Uint8Array {
     const key = JSON.stringify([f.from, f.to, f.countries, f.sources, f.langs, f.topics]);
-    if (this.#lastPass?.key !== key) this.#lastPass = { key, pass: this.#passing(f, true) };
+    if (this.#lastPass?.key !== key) this.#lastPass = { key, pass: this.#passing(f) };
     return this.#lastPass.pass;
   }
 
@@ -318,7 +314,7 @@ export class StanceCube {
     for (let day = days[lo]; day <= days[hi]; day = nextBucket(day, g)) {
       while (bi <= hi && days[bi] < day) bi++;
       const stored = bi <= hi && days[bi] === day ? bi : -1;
-      const bucket = isoOf(day);
+      const bucket = dayToIso(day);
       for (const col of cols) {
         const cell = stored < 0 ? -1 : stored * width + col;
         const has = cell >= 0 && articles[cell] > 0;

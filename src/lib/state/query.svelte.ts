@@ -79,3 +79,23 @@ export function useQuery<T = Row>(build: () => BoundQuery | null, opts: { after?
   });
   return s;
 }
+
+/**
+ * For useQuery's `after`: true once the view keyed `key()` has been drawn, i.e. a frame after `ready()` holds for that
+ * key. A page whose charts are computed in JS starts its DuckDB lists with it, so their work on the main thread
+ * (parquet-wasm decoding the row groups they read) does not hold up the charts' redraw.
+ */
+export function afterDrawn(key: () => string, ready: () => boolean): () => boolean {
+  let settled = $state('');
+  $effect(() => {
+    const k = key();
+    if (!ready()) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => (settled = k), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  });
+  return () => settled === key();
+}
