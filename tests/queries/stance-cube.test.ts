@@ -1,7 +1,8 @@
 /**
  * The stance cube (src/lib/queries/stance-cube.ts) against the SQL it replaces for the stance page's chart
  * (buildStanceTrendQuery): identical rows, in the same order, on the fixture, across filters × targets × thresholds ×
- * time steps × split. Built from the fixture's Parquet files decoded by parquet-wasm/node through the same Arrow
+ * time steps × split; and for the compare page's stance table (buildCompareStanceQuery) across filters × pairs ×
+ * thresholds. Built from the fixture's Parquet files decoded by parquet-wasm/node through the same Arrow
  * conversion the browser loader uses (stance-arrow.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +15,17 @@ import { STANCE_CUBE_COLUMNS, stanceCubeFromTables, type StanceCubeTables } from
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 let cube: StanceCube;
+/** entities.label_en by entity_id, for `compare`'s labels. */
+let labels: Map<string, string | null>;
+const labelOf = (id: string) => labels.get(id) ?? null;
 const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
 
 beforeAll(async () => {
   env = await openFixtureDb();
   const t: StanceCubeTables = await arrowTablesOf(env.dir, STANCE_CUBE_COLUMNS);
   cube = stanceCubeFromTables(t);
+  const ents = await run<{ entity_id: string; label_en: string | null }>({ sql: 'SELECT entity_id, label_en FROM entities', params: [] });
+  labels = new Map(ents.map((e) => [e.entity_id, e.label_en]));
 });
 afterAll(async () => env?.cleanup());
 
@@ -45,6 +51,17 @@ const TARGETS: StanceTarget[] = [
   { target_kind: 'topic', target_id: 'sanctions' },
   { target_kind: 'entity', target_id: 'no-such-entity' }
 ];
+const THRESHOLDS = [0, 0.5, 0.85, Number.NaN, 7];
+/** Pairs to compare: both orders, a country with few or no articles (US), one absent from the data (XX), a = b. */
+const PAIRS = [
+  { a: 'IR', b: 'DZ' },
+  { a: 'DZ', b: 'IR' },
+  { a: 'IR', b: 'SA' },
+  { a: 'IR', b: 'US' },
+  { a: 'XX', b: 'DZ' },
+  { a: 'SA', b: 'XX' },
+  { a: 'IR', b: 'IR' }
+];
 const norm = (rows: object[]) =>
   rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? Math.round(v * 1e12) / 1e12 : v])));
 
@@ -55,7 +72,7 @@ describe('stance cube = buildStanceTrendQuery', () => {
         let nonEmpty = 0;
         for (const f of FILTERS) {
           for (const target of TARGETS) {
-            for (const threshold of [0, 0.5, 0.85, Number.NaN, 7]) {
+            for (const threshold of THRESHOLDS) {
               const o = { ...target, granularity, threshold, byCountry };
               const want = await run<Q.StanceTrendRow>(Q.buildStanceTrendQuery(f, o));
               expect(norm(cube.trend(f, o)), `${JSON.stringify(f)} ${JSON.stringify(o)}`).toEqual(norm(want));
@@ -70,6 +87,30 @@ describe('stance cube = buildStanceTrendQuery', () => {
   }
 });
 
+describe('stance cube compare = buildCompareStanceQuery', () => {
+  it('same rows, same order, for every filter × pair × threshold (the filter\'s countries replaced by the pair)', async () => {
+    let nonEmpty = 0;
+    let bothSides = 0;
+    let perBody = 0;
+    for (const f of FILTERS) {
+      for (const pair of PAIRS) {
+        for (const threshold of [...THRESHOLDS, undefined]) {
+          const o = threshold === undefined ? pair : { ...pair, threshold };
+          const want = await run<Q.CompareStanceRow>(Q.buildCompareStanceQuery(f, o));
+          expect(norm(cube.compare(f, o, labelOf)), `${JSON.stringify(f)} ${JSON.stringify(o)}`).toEqual(norm(want));
+          if (want.length > 0) nonEmpty++;
+          if (new Set(want.map((r) => r.country)).size === 2) bothSides++;
+          if (want.some((r) => r.target_id !== UN_SYSTEM)) perBody++;
+        }
+      }
+    }
+    // Real answers were compared: many non-empty, both countries and single UN bodies among them.
+    expect(nonEmpty).toBeGreaterThan(100);
+    expect(bothSides).toBeGreaterThan(30);
+    expect(perBody).toBeGreaterThan(100);
+  });
+});
+
 describe('stance cube state', () => {
   it('a cube rebuilt from its state (as the page gets it from the worker, structured-cloned) answers the same', () => {
     const clone = new StanceCube({ state: structuredClone(cube.state()) });
@@ -77,6 +118,11 @@ describe('stance cube state', () => {
       for (const target of TARGETS) {
         const o = { ...target, granularity: 'month' as const, threshold: 0.3, byCountry: true };
         expect(clone.trend(f, o)).toEqual(cube.trend(f, o));
+      }
+    for (const f of FILTERS)
+      for (const pair of PAIRS) {
+        const o = { ...pair, threshold: 0.3 };
+        expect(clone.compare(f, o, labelOf)).toEqual(cube.compare(f, o, labelOf));
       }
     // Every typed array is handed over, none copied twice.
     const bufs = StanceCube.transferables(cube.state());

@@ -2,10 +2,12 @@
  * The stance chart computed in JS from typed arrays of `stance_facts` and `article_facts`, so the stance page draws
  * its chart without DuckDB-WASM and a filter change is one scan (a few ms at 1M articles, ~800k stance rows) instead
  * of a DuckDB round trip. `buildStanceTrendQuery` (stance.ts) stays the reference: tests/queries/stance-cube.test.ts
- * asserts identical rows on the fixture across filters, targets, thresholds, time steps and splits.
+ * asserts identical rows on the fixture across filters, targets, thresholds, time steps and splits. The compare page's
+ * stance table comes from `compare` the same way (`buildCompareStanceQuery` of compare.ts is its reference).
  */
 import { UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
-import { NULL_DAY, type CodedColumn, type CoMentionCubeColumns } from './comention-cube';
+import { cmpBytes, NULL_DAY, type CodedColumn, type CoMentionCubeColumns } from './comention-cube';
+import type { CompareOptions, CompareStanceRow } from './compare';
 import { dayToIso, isoToDay } from './cube';
 import type { StanceTrendOptions, StanceTrendRow } from './stance';
 import type { Granularity } from './sql';
@@ -61,6 +63,12 @@ function passMask(c: CodedColumn, list: readonly string[]): Uint8Array {
 
 const LABELS = ['support', 'oppose', 'neutral'] as const;
 
+/** `to` holding `from`'s values first (growing an array). */
+function grown<A extends Int32Array | Float64Array | Uint8Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
+}
+
 /** Everything the cube is built into: structured-cloneable, its typed arrays listed by `transferables`. */
 export interface StanceCubeState {
   /** article_facts without text_row (stance rows point at their article's row in these arrays instead). */
@@ -87,6 +95,10 @@ export class StanceCube {
   readonly #sum: Float64Array;
   readonly #n: Int32Array;
   readonly #flags: Uint8Array;
+  /** Scratch per article for `compare`: 1 + its first (article, target) entry, 0 = none (allocated on first use). */
+  #head: Int32Array | null = null;
+  /** Per target code: its id (the part of `targetKeys` after the kind). */
+  #targetIds: string[] | null = null;
 
   /** Built from the tables' columns, or adopted from another cube's `state()` (e.g. built in a worker). */
   constructor(c: StanceCubeColumns | { state: StanceCubeState }) {
@@ -168,8 +180,11 @@ export class StanceCube {
     return (k) => t[k] === code;
   }
 
-  /** Per article row: is it dated and does it pass the shared filters (as `a.date IS NOT NULL AND factsWhere`)? */
-  #passing(f: Filters): Uint8Array {
+  /**
+   * Per article row: does it pass the shared filters (`factsWhere`, where only a date bound drops undated articles),
+   * and, when `dated`, has it a date (`a.date IS NOT NULL AND factsWhere`, as the trend SQL)?
+   */
+  #passing(f: Filters, dated: boolean): Uint8Array {
     const facts = this.#s.facts;
     const cM = passMask(facts.country, f.countries);
     const sM = passMask(facts.source_id, f.sources);
@@ -185,10 +200,11 @@ export class StanceCube {
       else tHi |= 1 << (b - 32);
     }
     const anyTopic = f.topics.length > 0;
+    const needDate = dated || from !== null || to !== null;
     const out = new Uint8Array(facts.length);
     for (let i = 0; i < facts.length; i++) {
       const d = facts.date[i];
-      if (d === NULL_DAY || (from !== null && d < from) || (to !== null && d > to)) continue;
+      if (d === NULL_DAY ? needDate : (from !== null && d < from) || (to !== null && d > to)) continue;
       if (!cM[facts.country.codes[i]] || !sM[facts.source_id.codes[i]] || !lM[facts.lang.codes[i]]) continue;
       if (anyTopic && (facts.maskLo[i] & tLo) === 0 && (facts.maskHi[i] & tHi) === 0) continue;
       out[i] = 1;
@@ -230,9 +246,9 @@ export class StanceCube {
   }
 
   #lastPass: { key: string; pass: Uint8Array } | null = null;
-  #pass(f: Filters): Uint8Array {
-    const key = JSON.stringify([f.from, f.to, f.countries, f.sources, f.langs, f.topics]);
-    if (this.#lastPass?.key !== key) this.#lastPass = { key, pass: this.#passing(f) };
+  #pass(f: Filters, dated: boolean): Uint8Array {
+    const key = JSON.stringify([dated, f.from, f.to, f.countries, f.sources, f.langs, f.topics]);
+    if (this.#lastPass?.key !== key) this.#lastPass = { key, pass: this.#passing(f, dated) };
     return this.#lastPass.pass;
   }
 
@@ -241,7 +257,7 @@ export class StanceCube {
     const facts = this.#s.facts;
     const g = o.granularity;
     const thr = Number.isFinite(o.threshold) ? Math.min(1, Math.max(0, o.threshold)) : 0;
-    const pass = this.#pass(f);
+    const pass = this.#pass(f, true);
     const { of: bucketOf, days } = this.#bucketsOf(g);
     // Cells: bucket index × (country code + 1), column 0 = all countries together.
     const width = (o.byCountry ? facts.country.values.length : 0) + 1;
@@ -330,6 +346,135 @@ export class StanceCube {
         });
       }
     }
+    return rows;
+  }
+
+  /**
+   * The rows of `buildCompareStanceQuery(f, o)` (compare.ts), in its order: per country of the pair and per UN body
+   * (entity of kind un_body) with any stance at `o.threshold` in that country's articles, plus '@un_system' for all
+   * UN bodies together; counts are of articles, `mean_score` the mean of the per-article mean scores. The articles
+   * are those of `factsWhere({ ...f, countries: [] })` in country a or b (undated ones too unless a date bound is
+   * set); `total` is each country's count of them. `labelOf` gives an entity's label_en (null: none, the id is shown).
+   * When a = b the one country is counted once (as the SQL does too: its `IN (a, a)` is `= a`).
+   */
+  compare(f: Filters, o: CompareOptions & { threshold?: number }, labelOf: (entityId: string) => string | null): CompareStanceRow[] {
+    const facts = this.#s.facts;
+    const thr = Math.min(1, Math.max(0, Number.isFinite(o.threshold) ? (o.threshold as number) : 0));
+    const sides = o.a === o.b ? [o.a] : [o.a, o.b];
+    const pass = this.#pass({ ...f, countries: sides }, false);
+    // Per country code: 0 for a, 1 for b, -1 otherwise (a passing article is always of a or b).
+    const sideOf = Int8Array.from(facts.country.values, (v) => (v === o.a ? 0 : v === o.b ? 1 : -1));
+    const cc = facts.country.codes;
+    const total = [0, 0];
+    for (let i = 0; i < facts.length; i++) if (pass[i]) total[sideOf[cc[i]]]++;
+    if (total[0] + total[1] === 0) return [];
+
+    // Per article: its stance rows toward UN bodies at the threshold, all together (the '@un_system' row, in the
+    // article scratch arrays) and per target (entries chained from `head[article]`: an article has few targets).
+    const { art, target, targetIsUn, label, score, confidence } = this.#s;
+    const head = (this.#head ??= new Int32Array(facts.length));
+    const sum = this.#sum;
+    const n = this.#n;
+    const flags = this.#flags;
+    const touched: number[] = [];
+    let cap = 1024;
+    let eTarget = new Int32Array(cap);
+    let eNext = new Int32Array(cap);
+    let eSum = new Float64Array(cap);
+    let eN = new Int32Array(cap);
+    let eFlags = new Uint8Array(cap);
+    let nEntries = 0;
+    for (let k = 0; k < art.length; k++) {
+      const a = art[k];
+      const t = target[k];
+      if (a < 0 || !targetIsUn[t] || !pass[a] || !(confidence[k] >= thr)) continue;
+      const bit = 1 << label[k];
+      const sc = score[k];
+      const hasScore = !Number.isNaN(sc);
+      if (flags[a] === 0) touched.push(a);
+      flags[a] |= 8 | bit;
+      if (hasScore) {
+        sum[a] += sc;
+        n[a]++;
+      }
+      let e = head[a] - 1;
+      while (e >= 0 && eTarget[e] !== t) e = eNext[e];
+      if (e < 0) {
+        if (nEntries === cap) {
+          cap *= 2;
+          eTarget = grown(eTarget, new Int32Array(cap));
+          eNext = grown(eNext, new Int32Array(cap));
+          eSum = grown(eSum, new Float64Array(cap));
+          eN = grown(eN, new Int32Array(cap));
+          eFlags = grown(eFlags, new Uint8Array(cap));
+        }
+        e = nEntries++;
+        eTarget[e] = t;
+        eNext[e] = head[a] - 1;
+        eSum[e] = 0;
+        eN[e] = 0;
+        eFlags[e] = 0;
+        head[a] = e + 1;
+      }
+      eFlags[e] |= bit;
+      if (hasScore) {
+        eSum[e] += sc;
+        eN[e]++;
+      }
+    }
+
+    // Cells: side × (target code + 1), column 0 = '@un_system'.
+    const width = this.#s.targetKeys.length + 1;
+    const articles = new Int32Array(2 * width);
+    const support = new Int32Array(2 * width);
+    const oppose = new Int32Array(2 * width);
+    const neutral = new Int32Array(2 * width);
+    const meanSum = new Float64Array(2 * width);
+    const meanN = new Int32Array(2 * width);
+    const add = (cell: number, fl: number, s: number, cnt: number) => {
+      articles[cell]++;
+      if (fl & 1) support[cell]++;
+      if (fl & 2) oppose[cell]++;
+      if (fl & 4) neutral[cell]++;
+      if (cnt > 0) {
+        meanSum[cell] += s / cnt;
+        meanN[cell]++;
+      }
+    };
+    for (const a of touched) {
+      const base = sideOf[cc[a]] * width;
+      add(base, flags[a], sum[a], n[a]);
+      for (let e = head[a] - 1; e >= 0; e = eNext[e]) add(base + eTarget[e] + 1, eFlags[e], eSum[e], eN[e]);
+      sum[a] = 0;
+      n[a] = 0;
+      flags[a] = 0;
+      head[a] = 0;
+    }
+
+    const ids = (this.#targetIds ??= this.#s.targetKeys.map((key) => key.slice(key.indexOf('\u0000') + 1)));
+    const rows: CompareStanceRow[] = [];
+    // Country a first; per country '@un_system' first, then most articles, then target_id in byte order.
+    sides.forEach((country, side) => {
+      const base = side * width;
+      const cols: number[] = [];
+      for (let col = 0; col < width; col++) if (articles[base + col] > 0) cols.push(col);
+      cols.sort((x, y) => (x === 0 ? -1 : y === 0 ? 1 : articles[base + y] - articles[base + x] || cmpBytes(ids[x - 1], ids[y - 1])));
+      for (const col of cols) {
+        const cell = base + col;
+        const id = col === 0 ? UN_SYSTEM : ids[col - 1];
+        rows.push({
+          country,
+          target_id: id,
+          label_en: col === 0 ? 'All UN bodies' : (labelOf(id) ?? id),
+          support: support[cell],
+          oppose: oppose[cell],
+          neutral: neutral[cell],
+          articles: articles[cell],
+          total: total[side],
+          mean_score: meanN[cell] > 0 ? meanSum[cell] / meanN[cell] : null
+        });
+      }
+    });
     return rows;
   }
 }
