@@ -108,6 +108,13 @@ interface Selection {
   byMask: Int32Array | null;
 }
 
+/** One side of the compare page, counted by the cube (see CoMentionCube.tally). */
+export interface CubeTally {
+  articles: number;
+  entities: { id: string; label: string; kind: EntityKind | null; rank: number; articles: number }[];
+  topics: { id: string; articles: number }[];
+}
+
 /** The built cube (see the fields of the same names in CoMentionCube). */
 export interface CoMentionCubeState {
   nArticles: number;
@@ -508,6 +515,21 @@ export class CoMentionCube {
     this.#sels.set(key, sel);
     if (this.#sels.size > 4) this.#sels.delete(this.#sels.keys().next().value!);
     return sel;
+  }
+
+  /**
+   * What the compare page counts for one side (compare-cube.ts): the articles `f` selects, and per entity of
+   * entity_articles (in its row order) and per topic_defs row (in its row order) how many of them mention it (one per
+   * article_entities row, as the SQL's count(*)) or carry its topic bit. `rank`: the entity's place in entity_id byte
+   * order (the SQL's tie-break); `label`: label_en or the id; `kind`: null when the entity is not in `entities`.
+   */
+  tally(f: Filters): CubeTally {
+    const sel = this.#select(f);
+    return {
+      articles: sel.count,
+      entities: this.#entId.map((id, k) => ({ id, label: this.#entLabel[k], kind: this.#entKind[k], rank: this.#entRank[k], articles: sel.entityCount[k] })),
+      topics: this.#topics.map((t) => ({ id: t.id, articles: t.bit >= 0 ? sel.bitCount[t.bit] : 0 }))
+    };
   }
 
   /** The rows `buildCoMentionQuery(f, opts)` returns, in its order. */
