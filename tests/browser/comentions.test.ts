@@ -1,7 +1,9 @@
 /**
  * The co-mentions page in a real browser: its rows come from the co-mention cube (loaded by parquet-wasm over HTTP,
  * src/lib/db/comention-loader.ts), and when the cube cannot load the page falls back to buildCoMentionQuery on
- * DuckDB-WASM and draws the same matrix. On the shared corpus when present (hundreds of articles), else the seeds.
+ * DuckDB-WASM and draws the same matrix. The compare page likewise: its charts from the co-mention and stance cubes,
+ * or, when those cannot load, the same charts from its SQL on DuckDB-WASM. On the shared corpus when present (hundreds
+ * of articles), else the seeds.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +84,67 @@ describe.skipIf(!hasChromium)('co-mentions from the in-memory cube', () => {
       }
       // Real matrices were compared, not empty charts.
       expect(drawnCells).toBeGreaterThan(50);
+    } finally {
+      await fallback.close();
+    }
+    expect(w.problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)('the compare page from the in-memory cubes', () => {
+  let env: Env;
+  let w: Watched;
+
+  beforeAll(async () => {
+    const data = hasCorpus ? ensureData('corpus', CORPUS) : ensureData('seeds', join(ROOT, 'seeds'));
+    env = await startEnv(data);
+    w = await watchedPage(env);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  /** Every compare chart's drawn data (axes and series), from the live ECharts instances. */
+  const charts = (page: Page): Promise<Record<string, string>> =>
+    page.$$eval('figure[data-chart-id^="compare-"]', (figs) =>
+      Object.fromEntries(
+        figs.map((f) => {
+          const el = f.querySelector('.chart-canvas') as HTMLElement & { __chart?: { getOption(): Record<string, unknown> } };
+          const o = el.__chart?.getOption() ?? {};
+          const axis = (a: unknown) => ((a as { data?: unknown }[] | undefined) ?? []).map((x) => x.data);
+          const series = ((o.series as { name?: unknown; data?: unknown }[]) ?? []).map((s) => [s.name, s.data]);
+          return [(f as HTMLElement).dataset.chartId, JSON.stringify({ state: (f as HTMLElement).dataset.chartState, x: axis(o.xAxis), y: axis(o.yAxis), series })];
+        })
+      )
+    );
+  const from = async (page: Page) => [
+    await page.getAttribute('[data-counts-from]', 'data-counts-from'),
+    await page.getAttribute('[data-stance-from]', 'data-stance-from')
+  ];
+
+  it('draws from the cubes, and the same charts from DuckDB when the cubes cannot load', async () => {
+    // The cubes download their files whole (no Range header); DuckDB reads them by ranges.
+    const fallback = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });
+    try {
+      for (const file of ['article_entities', 'stance_facts']) {
+        await fallback.route(`**/${file}.parquet`, (r) => (r.request().headers()['range'] ? r.continue() : r.fulfill({ status: 503, body: 'unavailable' })));
+      }
+      let bars = 0;
+      for (const view of ['compare/', 'compare/?a=DZ&b=IR', 'compare/?topics=sanctions,syria&from=2024-01-01', 'compare/?langs=ar']) {
+        await w.page.goto(env.server.url + view);
+        await settle(w.page);
+        expect(await from(w.page), view).toEqual(['cube', 'cube']);
+        await fallback.goto(env.server.url + view);
+        await settle(fallback, 180_000);
+        expect(await from(fallback), view).toEqual(['sql', 'sql']);
+        const cube = await charts(w.page);
+        expect(Object.keys(cube).length, view).toBe(4);
+        expect(cube, view).toEqual(await charts(fallback));
+        expect(await w.page.textContent('[data-testid="compare-totals"]'), view).toBe(await fallback.textContent('[data-testid="compare-totals"]'));
+        bars += Object.values(cube).join('').split(',').length;
+      }
+      // Real charts were compared, not empty ones.
+      expect(bars).toBeGreaterThan(200);
     } finally {
       await fallback.close();
     }
