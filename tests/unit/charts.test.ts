@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   barOption,
+  addBuckets,
   bucketEnd,
+  bucketEnds,
   bucketSequence,
   compareBarsOption,
   drillOf,
@@ -18,6 +20,12 @@ type AnySeries = { id: string; name: string; data: { value: unknown; drill: Reco
 const seriesOf = (o: unknown) => (o as { series: AnySeries[] }).series;
 
 describe('time buckets', () => {
+  it.each(['week', 'month', 'quarter', 'year'] as const)('bucketEnds: each %s bucket ends where the next starts, the last one bucket later', (g) => {
+    const buckets = bucketSequence('2023-11-27', '2025-03-03', g);
+    expect(buckets.length).toBeGreaterThan(1);
+    expect(bucketEnds(buckets, g)).toEqual(buckets.map((b) => addBuckets(b, g, 1)));
+    expect(bucketEnds([], g)).toEqual([]);
+  });
   it.each([
     ['2025-02-01', 'month', '2025-02-28', 'February in a non-leap year'],
     ['2024-02-01', 'month', '2024-02-29', 'leap year'],

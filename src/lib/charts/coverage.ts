@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import type { Drill } from './drill';
-import { addBuckets, bucketLabel, bucketSequence, type Granularity } from './time';
+import { bucketEnds, bucketLabel, bucketSequence, type Granularity } from './time';
 import { countryName, sortCountries } from './labels';
 import { colorAt } from './palette';
 import { timeZoom } from './panels';
@@ -15,6 +15,7 @@ export interface CoverageInputRow {
 export function coverageOption(rows: CoverageInputRow[], granularity: Granularity): EChartsOption {
   const dates = rows.map((r) => r.bucket.slice(0, 10)).sort();
   const buckets = dates.length ? bucketSequence(dates[0], dates[dates.length - 1], granularity) : [];
+  const ends = bucketEnds(buckets, granularity);
   const countries = sortCountries(rows.map((r) => r.country ?? ''));
   const cell = new Map(rows.map((r) => [`${r.country ?? ''}|${r.bucket.slice(0, 10)}`, Number(r.articles) || 0]));
   const zoom = timeZoom(buckets.map((b) => countries.reduce((s, c) => s + (cell.get(`${c}|${b}`) ?? 0), 0)), [0]);
@@ -37,8 +38,8 @@ export function coverageOption(rows: CoverageInputRow[], granularity: Granularit
       stack: 'all',
       color: colorAt(i),
       barMaxWidth: 24,
-      data: buckets.map((b) => {
-        const drill: Drill = { bucketStart: b, bucketEnd: addBuckets(b, granularity, 1) };
+      data: buckets.map((b, k) => {
+        const drill: Drill = { bucketStart: b, bucketEnd: ends[k] };
         if (c) drill.country = c;
         return { value: cell.get(`${c}|${b}`) ?? 0, drill };
       })

@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import type { Drill } from './drill';
-import { addBuckets, bucketLabel, bucketSequence, type Granularity } from './time';
+import { bucketEnds, bucketLabel, bucketSequence, type Granularity } from './time';
 import { countryName, sortCountries } from './labels';
 import { OPPOSE, SUPPORT } from './palette';
 import { panelGrid, panelTitle, panelsHeight, timeZoom } from './panels';
@@ -38,6 +38,7 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
   const cell = new Map<string, StanceInputRow>();
   for (const r of rows) cell.set(`${r.country ?? ''}|${r.bucket.slice(0, 10)}`, r);
   const xLabels = buckets.map((b) => bucketLabel(b, g).replace('Week of ', ''));
+  const ends = bucketEnds(buckets, g);
   // Each panel gets its own symmetric scale: one country's busy month must not flatten every other country.
   const maxAbs = new Map(
     countries.map((c) => [
@@ -58,10 +59,10 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
         stack: `stance-${c}`,
         color: label === 'support' ? SUPPORT : OPPOSE,
         barMaxWidth: 28,
-        data: buckets.map((b) => {
+        data: buckets.map((b, k) => {
           const r = cell.get(`${c}|${b}`);
           const n = r ? Number(label === 'support' ? r.support : r.oppose) || 0 : 0;
-          const drill: Drill = { bucketStart: b, bucketEnd: addBuckets(b, g, 1), stanceLabel: label };
+          const drill: Drill = { bucketStart: b, bucketEnd: ends[k], stanceLabel: label };
           if (c) drill.country = c;
           return { value: label === 'support' ? n : -n, drill, n };
         })
