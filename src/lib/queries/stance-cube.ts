@@ -95,6 +95,11 @@ export class StanceCube {
   readonly #sum: Float64Array;
   readonly #n: Int32Array;
   readonly #flags: Uint8Array;
+  /** Scratch: the articles a call touched (at most one entry per article), allocated on first use. */
+  #touched: Int32Array | null = null;
+  #touchedScratch(): Int32Array {
+    return (this.#touched ??= new Int32Array(this.#s.facts.length));
+  }
   /** Scratch per article for `compare`: 1 + its first (article, target) entry, 0 = none (allocated on first use). */
   #head: Int32Array | null = null;
   /** Per target code: its id (the part of `targetKeys` after the kind). */
@@ -245,11 +250,16 @@ export class StanceCube {
     return v;
   }
 
-  #lastPass: { key: string; pass: Uint8Array } | null = null;
+  /** The last few filters' article masks (1 byte per article), most recent last: a filter set back is not rescanned. */
+  readonly #passes = new Map<string, Uint8Array>();
   #pass(f: Filters, dated: boolean): Uint8Array {
     const key = JSON.stringify([dated, f.from, f.to, f.countries, f.sources, f.langs, f.topics]);
-    if (this.#lastPass?.key !== key) this.#lastPass = { key, pass: this.#passing(f, dated) };
-    return this.#lastPass.pass;
+    let pass = this.#passes.get(key);
+    if (pass) this.#passes.delete(key);
+    else pass = this.#passing(f, dated);
+    this.#passes.set(key, pass);
+    if (this.#passes.size > 4) this.#passes.delete(this.#passes.keys().next().value!);
+    return pass;
   }
 
   /** The rows of `buildStanceTrendQuery(f, o)`, in its order. */
@@ -283,12 +293,13 @@ export class StanceCube {
     const sum = this.#sum;
     const n = this.#n;
     const flags = this.#flags;
-    const touched: number[] = [];
+    const touched = this.#touchedScratch();
+    let nTouched = 0;
     const { art, label, score, confidence } = this.#s;
     for (let k = 0; k < art.length; k++) {
       const a = art[k];
       if (a < 0 || !pass[a] || !test(k) || !(confidence[k] >= thr)) continue;
-      if (flags[a] === 0) touched.push(a);
+      if (flags[a] === 0) touched[nTouched++] = a;
       flags[a] |= 8 | (1 << label[k]);
       const sc = score[k];
       if (!Number.isNaN(sc)) {
@@ -302,7 +313,8 @@ export class StanceCube {
     const neutral = new Int32Array(nCells);
     const meanSum = new Float64Array(nCells);
     const meanN = new Int32Array(nCells);
-    for (const a of touched) {
+    for (let x = 0; x < nTouched; x++) {
+      const a = touched[x];
       const cell = cellOf(a);
       articles[cell]++;
       if (flags[a] & 1) support[cell]++;
@@ -376,7 +388,8 @@ export class StanceCube {
     const sum = this.#sum;
     const n = this.#n;
     const flags = this.#flags;
-    const touched: number[] = [];
+    const touched = this.#touchedScratch();
+    let nTouched = 0;
     let cap = 1024;
     let eTarget = new Int32Array(cap);
     let eNext = new Int32Array(cap);
@@ -391,7 +404,7 @@ export class StanceCube {
       const bit = 1 << label[k];
       const sc = score[k];
       const hasScore = !Number.isNaN(sc);
-      if (flags[a] === 0) touched.push(a);
+      if (flags[a] === 0) touched[nTouched++] = a;
       flags[a] |= 8 | bit;
       if (hasScore) {
         sum[a] += sc;
@@ -441,7 +454,8 @@ export class StanceCube {
         meanN[cell]++;
       }
     };
-    for (const a of touched) {
+    for (let x = 0; x < nTouched; x++) {
+      const a = touched[x];
       const base = sideOf[cc[a]] * width;
       add(base, flags[a], sum[a], n[a]);
       for (let e = head[a] - 1; e >= 0; e = eNext[e]) add(base + eTarget[e] + 1, eFlags[e], eSum[e], eN[e]);
