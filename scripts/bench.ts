@@ -286,6 +286,7 @@ for (const p of BENCH_PAGES.filter((p) => CHANGE_PAGES[p])) {
   line('  from the input event', rows.map((r) => pq(changesOf(r, p)?.flatMap((c) => c.fromEvent))));
   // Without waiting for the page's other busy elements (overview's latest articles, stance's evidence, compare's terms).
   line('  charts alone', rows.map((r) => pq(changesOf(r, p)?.flatMap((c) => c.chartsMs))));
+  line('  charts alone from the input event', rows.map((r) => pq(changesOf(r, p)?.flatMap((c) => c.chartsFromEvent))));
   for (const k of CHANGE_PAGES[p]) {
     line(`  ${k} p50 / p95 (ms)`, rows.map((r) => pq(changesOf(r, p)?.find((c) => c.kind === k)?.ms)));
     line(`  ${k} from the input event`, rows.map((r) => pq(changesOf(r, p)?.find((c) => c.kind === k)?.fromEvent)));
