@@ -626,57 +626,94 @@ function ranked(byCode: Map<number, number>, values: readonly (string | null)[])
   return [...byCode].map(([c, n]): [string | null, number] => [values[c], n]).sort((a, b) => b[1] - a[1] || cmpNullLast(a[0], b[0]));
 }
 
-/** The overview's sums, fed by groups of articles (article_counts rows or month total rows of the cube). */
+/**
+ * The overview's sums, fed by groups of articles (article_counts rows or month total rows of the cube). Indexed by
+ * dictionary code in typed arrays (the dictionaries are complete once the cube and DayCounts are built), so a row is
+ * a few array additions, not Map lookups; `months` keeps one per-country array per month, the last one at hand.
+ */
 class OverviewAcc {
   total = 0;
   dated = 0;
   minDay = Infinity;
   maxDay = -Infinity;
-  readonly byCountry = new Map<number, number>();
-  readonly byLang = new Map<number, number>();
-  readonly bySource = new Map<number, number>();
-  /** Per source code: the first non-null country seen (SQL's any_value skips NULLs). */
-  readonly sourceCountry = new Map<number, number>();
-  /** Month start day → country code → articles. */
-  readonly months = new Map<number, Map<number, number>>();
-  readonly monthCountries = new Set<number>();
+  readonly byCountry: Float64Array;
+  readonly byLang: Float64Array;
+  readonly bySource: Float64Array;
+  /** Per code: was any group of it added (even of 0 articles, as a GROUP BY row would be)? */
+  readonly seenCountry: Uint8Array;
+  readonly seenLang: Uint8Array;
+  readonly seenSource: Uint8Array;
+  /** Per source code: the first non-null country code seen (SQL's any_value skips NULLs), -1 for none. */
+  readonly sourceCountry: Int32Array;
+  /** Month start day → articles per country code. */
+  readonly months = new Map<number, Float64Array>();
+  readonly monthCountries: Uint8Array;
   readonly perTopic = new Map<string, number>();
+  #lastMonth = NaN;
+  #lastRow: Float64Array | null = null;
 
-  constructor(private readonly cube: TopicCube) {}
+  constructor(private readonly cube: TopicCube) {
+    this.byCountry = new Float64Array(cube.countries.values.length);
+    this.byLang = new Float64Array(cube.langs.values.length);
+    this.bySource = new Float64Array(cube.sources.values.length);
+    this.seenCountry = new Uint8Array(cube.countries.values.length);
+    this.seenLang = new Uint8Array(cube.langs.values.length);
+    this.seenSource = new Uint8Array(cube.sources.values.length);
+    this.sourceCountry = new Int32Array(cube.sources.values.length).fill(-1);
+    this.monthCountries = new Uint8Array(cube.countries.values.length);
+  }
 
   /** `n` articles of one country/source/lang, dated within [first, last] of `month` (null: undated). */
   add(c: number, s: number, l: number, n: number, month: number | null, first: number | null, last: number | null): void {
     this.total += n;
-    this.byCountry.set(c, (this.byCountry.get(c) ?? 0) + n);
-    this.byLang.set(l, (this.byLang.get(l) ?? 0) + n);
-    this.bySource.set(s, (this.bySource.get(s) ?? 0) + n);
-    if (!this.sourceCountry.has(s) && this.cube.countries.values[c] !== null) this.sourceCountry.set(s, c);
+    this.byCountry[c] += n;
+    this.byLang[l] += n;
+    this.bySource[s] += n;
+    this.seenCountry[c] = 1;
+    this.seenLang[l] = 1;
+    this.seenSource[s] = 1;
+    if (this.sourceCountry[s] < 0 && this.cube.countries.values[c] !== null) this.sourceCountry[s] = c;
     if (month === null) return;
     this.dated += n;
     if (first !== null && first < this.minDay) this.minDay = first;
     if (last !== null && last > this.maxDay) this.maxDay = last;
-    let row = this.months.get(month);
-    if (!row) this.months.set(month, (row = new Map()));
-    row.set(c, (row.get(c) ?? 0) + n);
-    this.monthCountries.add(c);
+    let row = this.#lastRow;
+    if (month !== this.#lastMonth || !row) {
+      row = this.months.get(month) ?? null;
+      if (!row) this.months.set(month, (row = new Float64Array(this.byCountry.length)));
+      this.#lastMonth = month;
+      this.#lastRow = row;
+    }
+    row[c] += n;
+    this.monthCountries[c] = 1;
   }
 
   addTopic(topicId: string, n: number): void {
     this.perTopic.set(topicId, (this.perTopic.get(topicId) ?? 0) + n);
   }
 
+  /** The codes added (`seen`), with their sums, for `ranked`. */
+  static #added(sums: Float64Array, seen: Uint8Array): Map<number, number> {
+    const m = new Map<number, number>();
+    for (let c = 0; c < sums.length; c++) if (seen[c]) m.set(c, sums[c]);
+    return m;
+  }
+
   result(topicDefs: readonly TopicDefLite[]): OverviewCounts {
     const { cube, total } = this;
+    const byCountry = OverviewAcc.#added(this.byCountry, this.seenCountry);
+    const byLang = OverviewAcc.#added(this.byLang, this.seenLang);
+    const bySource = OverviewAcc.#added(this.bySource, this.seenSource);
     const distinct = (m: Map<number, number>, values: readonly (string | null)[]) => [...m.keys()].filter((c) => values[c] !== null).length;
     const share = (n: number) => n / total;
     const coverage: ArticlesPerBucketRow[] = [];
     if (this.months.size) {
-      const countries = [...this.monthCountries].sort((a, b) => cmpNullLast(cube.countries.values[a], cube.countries.values[b]));
+      const countries = [...this.monthCountries.keys()].filter((c) => this.monthCountries[c]).sort((a, b) => cmpNullLast(cube.countries.values[a], cube.countries.values[b]));
       const last = Math.max(...this.months.keys());
       for (let m = Math.min(...this.months.keys()); m <= last; m = storedEnd(m, 'month')) {
         const row = this.months.get(m);
         const bucket = dayToIso(m);
-        for (const c of countries) coverage.push({ bucket, country: cube.countries.values[c], articles: row?.get(c) ?? 0 });
+        for (const c of countries) coverage.push({ bucket, country: cube.countries.values[c], articles: row ? row[c] : 0 });
       }
     }
     return {
@@ -687,18 +724,18 @@ class OverviewAcc {
           undated: total - this.dated,
           min_date: Number.isFinite(this.minDay) ? dayToIso(this.minDay) : null,
           max_date: Number.isFinite(this.maxDay) ? dayToIso(this.maxDay) : null,
-          countries: distinct(this.byCountry, cube.countries.values),
-          sources: distinct(this.bySource, cube.sources.values),
-          langs: distinct(this.byLang, cube.langs.values)
+          countries: distinct(byCountry, cube.countries.values),
+          sources: distinct(bySource, cube.sources.values),
+          langs: distinct(byLang, cube.langs.values)
         }
       ],
-      byCountry: ranked(this.byCountry, cube.countries.values).map(([country, articles]) => ({ country, articles, share: share(articles) })),
-      byLang: ranked(this.byLang, cube.langs.values).map(([lang, articles]) => ({ lang: lang as Lang, articles, share: share(articles) })),
-      bySource: [...this.bySource]
+      byCountry: ranked(byCountry, cube.countries.values).map(([country, articles]) => ({ country, articles, share: share(articles) })),
+      byLang: ranked(byLang, cube.langs.values).map(([lang, articles]) => ({ lang: lang as Lang, articles, share: share(articles) })),
+      bySource: [...bySource]
         .map(([c, articles]) => ({
           source_id: cube.sources.values[c],
           source_name: cube.sourceNames[c] ?? null,
-          country: this.sourceCountry.has(c) ? cube.countries.values[this.sourceCountry.get(c)!] : null,
+          country: this.sourceCountry[c] >= 0 ? cube.countries.values[this.sourceCountry[c]] : null,
           articles,
           share: share(articles)
         }))
@@ -731,6 +768,8 @@ export function overviewFromDayCounts(days: DayCounts, f: Filters, topicDefs: re
   const nBits = days.bitTopics.length;
   const perBit = new Float64Array(nBits);
   const acc = new OverviewAcc(cube);
+  let lastDay = NaN;
+  let lastMonth = 0;
   for (let i = from === null ? 0 : days.lowerBound(from); i < days.n; i++) {
     const d = days.date[i];
     const undated = d === NO_DATE;
@@ -741,7 +780,12 @@ export function overviewFromDayCounts(days: DayCounts, f: Filters, topicDefs: re
     const mHi = days.maskHi[i];
     if (anyTopic && (mLo & tLo) === 0 && (mHi & tHi) === 0) continue;
     const n = days.articles[i];
-    acc.add(days.country[i], days.source[i], days.lang[i], n, undated ? null : monthStart(d), undated ? null : d, undated ? null : d);
+    // Rows come by date: the month start is computed once per day seen, not per row.
+    if (d !== lastDay) {
+      lastDay = d;
+      lastMonth = undated ? 0 : monthStart(d);
+    }
+    acc.add(days.country[i], days.source[i], days.lang[i], n, undated ? null : lastMonth, undated ? null : d, undated ? null : d);
     for (let t = 0; t < nBits; t++) if (t < 32 ? (mLo >>> t) & 1 : (mHi >>> (t - 32)) & 1) perBit[t] += n;
   }
   days.bitTopics.forEach((id, t) => acc.addTopic(id, perBit[t]));
