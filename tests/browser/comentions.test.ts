@@ -34,7 +34,25 @@ const VIEWS = [
   'comentions/?cols=actors&measure=jaccard&from=2024-01-01&langs=ar,fa'
 ];
 
-describe.skipIf(!hasChromium)('co-mentions from the in-memory cube', () => {
+/** Every compare chart's drawn data (axes and series), from the live ECharts instances. */
+const charts = (page: Page): Promise<Record<string, string>> =>
+  page.$$eval('figure[data-chart-id^="compare-"]', (figs) =>
+    Object.fromEntries(
+      figs.map((f) => {
+        const el = f.querySelector('.chart-canvas') as HTMLElement & { __chart?: { getOption(): Record<string, unknown> } };
+        const o = el.__chart?.getOption() ?? {};
+        const axis = (a: unknown) => ((a as { data?: unknown }[] | undefined) ?? []).map((x) => x.data);
+        const series = ((o.series as { name?: unknown; data?: unknown }[]) ?? []).map((s) => [s.name, s.data]);
+        return [(f as HTMLElement).dataset.chartId, JSON.stringify({ state: (f as HTMLElement).dataset.chartState, x: axis(o.xAxis), y: axis(o.yAxis), series })];
+      })
+    )
+  );
+const from = async (page: Page) => [
+  await page.getAttribute('[data-counts-from]', 'data-counts-from'),
+  await page.getAttribute('[data-stance-from]', 'data-stance-from')
+];
+
+describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes', () => {
   let env: Env;
   let w: Watched;
 
@@ -89,38 +107,6 @@ describe.skipIf(!hasChromium)('co-mentions from the in-memory cube', () => {
     }
     expect(w.problems).toEqual([]);
   });
-});
-
-describe.skipIf(!hasChromium)('the compare page from the in-memory cubes', () => {
-  let env: Env;
-  let w: Watched;
-
-  beforeAll(async () => {
-    const data = hasCorpus ? ensureData('corpus', CORPUS) : ensureData('seeds', join(ROOT, 'seeds'));
-    env = await startEnv(data);
-    w = await watchedPage(env);
-  });
-  afterAll(async () => {
-    await env?.close();
-  });
-
-  /** Every compare chart's drawn data (axes and series), from the live ECharts instances. */
-  const charts = (page: Page): Promise<Record<string, string>> =>
-    page.$$eval('figure[data-chart-id^="compare-"]', (figs) =>
-      Object.fromEntries(
-        figs.map((f) => {
-          const el = f.querySelector('.chart-canvas') as HTMLElement & { __chart?: { getOption(): Record<string, unknown> } };
-          const o = el.__chart?.getOption() ?? {};
-          const axis = (a: unknown) => ((a as { data?: unknown }[] | undefined) ?? []).map((x) => x.data);
-          const series = ((o.series as { name?: unknown; data?: unknown }[]) ?? []).map((s) => [s.name, s.data]);
-          return [(f as HTMLElement).dataset.chartId, JSON.stringify({ state: (f as HTMLElement).dataset.chartState, x: axis(o.xAxis), y: axis(o.yAxis), series })];
-        })
-      )
-    );
-  const from = async (page: Page) => [
-    await page.getAttribute('[data-counts-from]', 'data-counts-from'),
-    await page.getAttribute('[data-stance-from]', 'data-stance-from')
-  ];
 
   it('draws from the cubes, and the same charts from DuckDB when the cubes cannot load', async () => {
     // The cubes download their files whole (no Range header); DuckDB reads them by ranges.

@@ -32,3 +32,11 @@ export function entityViews(dir: string): Record<'entities' | 'entity_articles' 
     article_entities: `SELECT * FROM read_parquet('${file(DERIVED_PARQUET_FILES.article_entities)}')`
   };
 }
+
+/**
+ * Rows comparable between a JS answer and DuckDB's: BIGINTs as numbers, and every number rounded to 12 decimals
+ * (sums of doubles added in another order may differ in the last bits).
+ */
+export function normRows(rows: readonly object[]): Record<string, unknown>[] {
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? Math.round(v * 1e12) / 1e12 : v])));
+}

@@ -5,7 +5,7 @@
  * as the browser's loader decodes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFixtureDb } from '../helpers/node-db';
+import { normRows, openFixtureDb } from '../helpers/node-db';
 import { arrowTablesOf } from '../helpers/arrow-files';
 import { EMPTY_FILTERS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
@@ -46,8 +46,7 @@ const PAIRS = [
   { a: 'IR', b: 'SA' },
   { a: 'IR', b: 'XX' }
 ];
-const norm = (rows: object[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? Math.round(v * 1e12) / 1e12 : v])));
+const norm = normRows;
 
 describe('compare from the co-mention cube = the compare SQL', () => {
   it('totals, topics and actors: same rows, same order, for every filter × pair × top-n × kinds', async () => {

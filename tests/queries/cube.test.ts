@@ -3,7 +3,7 @@
  * options: identical rows on the fixture, across time steps, split, filters and date ranges (whole and cut buckets).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFixtureDb } from '../helpers/node-db';
+import { normRows, openFixtureDb } from '../helpers/node-db';
 import { EMPTY_FILTERS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
 import { DayCounts, TopicCube } from '$lib/queries/cube';
@@ -111,8 +111,7 @@ describe('topic cube = undated count and filter options', () => {
 });
 
 describe('overview from article_counts in JS = the overview SQL', () => {
-  const norm = (rows: object[]) =>
-    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? Math.round(v * 1e12) / 1e12 : v])));
+  const norm = normRows;
   for (const f of [...FILTERS, F({ topics: ['no-such-topic'] }), F({ countries: ['IR'], topics: ['nuclear', 'climate'], from: '2024-01-06' })]) {
     it(JSON.stringify(Object.fromEntries(Object.entries(f).filter(([, v]) => (Array.isArray(v) ? v.length : v)))), async () => {
       const defs = await run<{ topic_id: string; label_en: string; color: string; core: boolean }>({ sql: 'SELECT topic_id, label_en, color, core FROM topic_defs', params: [] });

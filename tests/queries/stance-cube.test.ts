@@ -6,7 +6,7 @@
  * conversion the browser loader uses (stance-arrow.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFixtureDb } from '../helpers/node-db';
+import { normRows, openFixtureDb } from '../helpers/node-db';
 import { arrowTablesOf } from '../helpers/arrow-files';
 import { EMPTY_FILTERS, UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
 import * as Q from '$lib/queries';
@@ -62,8 +62,7 @@ const PAIRS = [
   { a: 'SA', b: 'XX' },
   { a: 'IR', b: 'IR' }
 ];
-const norm = (rows: object[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? Math.round(v * 1e12) / 1e12 : v])));
+const norm = normRows;
 
 describe('stance cube = buildStanceTrendQuery', () => {
   for (const granularity of Q.GRANULARITIES) {
