@@ -439,6 +439,19 @@ export class CoMentionCube {
     return Uint8Array.from(col.values, (v) => (list.length === 0 || (v !== null && set.has(v)) ? 1 : 0));
   }
 
+  #byCountry: Int32Array[] | null = null;
+  /** Per country code: its articles' rows, ascending (built on first use: one pass). */
+  #countryRows(): Int32Array[] {
+    if (this.#byCountry) return this.#byCountry;
+    const codes = this.#country.codes;
+    const n = new Int32Array(this.#country.values.length);
+    for (let i = 0; i < this.nArticles; i++) n[codes[i]]++;
+    const lists = Array.from(n, (k) => new Int32Array(k));
+    n.fill(0);
+    for (let i = 0; i < this.nArticles; i++) lists[codes[i]][n[codes[i]]++] = i;
+    return (this.#byCountry = lists);
+  }
+
   /** The articles the shared filters select, with their entity and topic-bit counts (the last 4 filters cached). */
   #select(f: Filters): Selection {
     const key = JSON.stringify([f.from, f.to, f.countries, f.sources, f.langs, f.topics]);
@@ -474,13 +487,20 @@ export class CoMentionCube {
     const mc = this.#maskCode;
     const rows = this.#buf;
     let count = 0;
-    for (let i = 0; i < this.nArticles; i++) {
-      if (dated) {
-        const d = date[i];
-        if (d === NULL_DAY || d < lo || d > hi) continue;
+    // Only the chosen countries' articles when a country is chosen (e.g. each side of the compare page).
+    const lists = f.countries.length ? this.#countryRows().filter((_, c) => cPass[c]) : null;
+    for (let l = 0; l < (lists ? lists.length : 1); l++) {
+      const list = lists ? lists[l] : null;
+      const end = list ? list.length : this.nArticles;
+      for (let k = 0; k < end; k++) {
+        const i = list ? list[k] : k;
+        if (dated) {
+          const d = date[i];
+          if (d === NULL_DAY || d < lo || d > hi) continue;
+        }
+        if (!cPass[cCodes[i]] || !sPass[sCodes[i]] || !lPass[lCodes[i]] || !maskPass[mc[i]]) continue;
+        rows[count++] = i;
       }
-      if (!cPass[cCodes[i]] || !sPass[sCodes[i]] || !lPass[lCodes[i]] || !maskPass[mc[i]]) continue;
-      rows[count++] = i;
     }
     const E = this.#entId.length;
     const entityCount = new Int32Array(E);
