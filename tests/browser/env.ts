@@ -202,7 +202,10 @@ export async function findPoint(page: Page, chartId: string, pick: 'max' | 'firs
         });
       });
       opt.series.forEach((s, si) => {
-        s.data.forEach((item, di) => {
+        s.data.forEach((raw, di) => {
+          // A plain-number item (stance bars) takes its drill-down from the series' drillAt, as Chart.svelte does.
+          const drillAt = (s as { drillAt?: (i: number) => Record<string, string> }).drillAt;
+          const item: Item | null = typeof raw === 'number' && drillAt ? { value: raw, drill: drillAt(di), n: Math.abs(raw) } : raw;
           if (!item || !item.drill) return;
           const v = Array.isArray(item.value) ? item.value[2] : item.value;
           const n = typeof item.n === 'number' ? item.n : Math.abs(Number(v));

@@ -10,6 +10,7 @@ import {
   heatmapOption,
   optionIsEmpty,
   rollingMean,
+  seriesDrill,
   stanceDivergingOption,
   topicTrendOption,
   type TrendInputRow
@@ -118,10 +119,17 @@ describe('stanceDivergingOption', () => {
     );
     const s = seriesOf(o);
     expect(s).toHaveLength(4);
-    const irOppose = s.find((x) => x.id === 'IR|oppose')!;
-    expect(irOppose.data[0].value).toBe(-3);
-    expect(irOppose.data[0].drill).toMatchObject({ stanceLabel: 'oppose', country: 'IR', bucketStart: '2025-01-01' });
-    expect(s.find((x) => x.id === 'IR|support')!.data[0].value).toBe(2);
+    const irOppose = s.find((x) => x.id === 'IR|oppose')! as unknown as { data: number[]; drillAt(i: number): unknown };
+    expect(irOppose.data[0]).toBe(-3);
+    // Plain numbers; the drill-down of a bar comes from the series (as Chart.svelte asks it on a click).
+    expect(irOppose.drillAt(0)).toEqual({ stanceLabel: 'oppose', country: 'IR', bucketStart: '2025-01-01', bucketEnd: '2025-02-01' });
+    expect(seriesDrill(o, { seriesIndex: s.indexOf(irOppose as never), dataIndex: 1 })).toEqual({
+      stanceLabel: 'oppose',
+      country: 'IR',
+      bucketStart: '2025-02-01',
+      bucketEnd: '2025-03-01'
+    });
+    expect((s.find((x) => x.id === 'IR|support')! as unknown as { data: number[] }).data[0]).toBe(2);
     expect((o.grid as unknown[]).length).toBe(2);
   });
 });

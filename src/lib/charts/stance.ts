@@ -59,13 +59,19 @@ export function stanceDivergingOption(rows: StanceInputRow[], o: StanceOptions):
         stack: `stance-${c}`,
         color: label === 'support' ? SUPPORT : OPPOSE,
         barMaxWidth: 28,
-        data: buckets.map((b, k) => {
+        // Plain numbers, not an item object per bar: ECharts then neither clones nor parses 2 × buckets × countries
+        // objects on every redraw (~17 ms of the ten-country chart's). The drill-down is computed on click from
+        // `drillAt` (drill.ts seriesDrill); the count is the bar's absolute value.
+        data: buckets.map((b) => {
           const r = cell.get(`${c}|${b}`);
           const n = r ? Number(label === 'support' ? r.support : r.oppose) || 0 : 0;
-          const drill: Drill = { bucketStart: b, bucketEnd: ends[k], stanceLabel: label };
+          return label === 'support' ? n : -n;
+        }),
+        drillAt: (k: number): Drill => {
+          const drill: Drill = { bucketStart: buckets[k], bucketEnd: ends[k], stanceLabel: label };
           if (c) drill.country = c;
-          return { value: label === 'support' ? n : -n, drill, n };
-        })
+          return drill;
+        }
       });
     }
   });
