@@ -62,6 +62,11 @@ export class QueryState<T = Row> {
   }
 }
 
+/** Rows computed in JS (null: not yet), in the shape of a QueryState, for a page that falls back to one. */
+export function jsRows<T>(rows: T[] | null): { rows: T[]; loading: boolean; error: string | null; done: boolean } {
+  return { rows: rows ?? [], loading: rows === null, error: null, done: rows !== null };
+}
+
 /**
  * Creates a query bound to the calling component: re-runs whenever what `build` reads changes. `after`: the query
  * waits (loading) until it returns true, so a heavy query (one that loads a big table) does not hold up the page's
