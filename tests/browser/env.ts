@@ -224,13 +224,22 @@ export async function findPoint(page: Page, chartId: string, pick: 'max' | 'firs
       if (s.type === 'heatmap') px = chart.convertToPixel({ seriesIndex: b.si }, (b.item.value as number[]).slice(0, 2));
       else if (s.type === 'bar') {
         // Grouped and stacked bars sit off the category centre: ask the series for the rectangle it drew.
-        type List = { getItemLayout(i: number): { x: number; y: number; width: number; height: number }; indexOfRawIndex(i: number): number };
+        type Rect = { x: number; y: number; width: number; height: number };
+        type List = { getItemLayout(i: number): Rect | undefined; getLayout(k: string): unknown; indexOfRawIndex(i: number): number };
         const list = (chart as unknown as { getModel(): { getSeriesByIndex(i: number): { getData(): List } } })
           .getModel()
           .getSeriesByIndex(b.si)
           .getData();
         // A zoom window filters the list, so the option's index must be mapped to the list's own index.
-        const layout = list.getItemLayout(list.indexOfRawIndex(b.di));
+        const idx = list.indexOfRawIndex(b.di);
+        // A series drawn in large mode (stance bars) keeps one flat array of [x, y, height] per bar, not an item layout.
+        const large = list.getLayout('largePoints') as Float32Array | undefined;
+        const layout: Rect = list.getItemLayout(idx) ?? {
+          x: large![idx * 3],
+          y: large![idx * 3 + 1],
+          width: list.getLayout('size') as number,
+          height: large![idx * 3 + 2]
+        };
         px = [layout.x + layout.width / 2, layout.y + layout.height / 2];
       } else px = chart.convertToPixel({ seriesIndex: b.si }, [b.di, b.item.value]);
       const box = el.getBoundingClientRect();
