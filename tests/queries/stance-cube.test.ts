@@ -97,6 +97,12 @@ describe('stance cube compare = buildCompareStanceQuery', () => {
           const o = threshold === undefined ? pair : { ...pair, threshold };
           const want = await run<Q.CompareStanceRow>(Q.buildCompareStanceQuery(f, o));
           expect(norm(cube.compare(f, o, labelOf)), `${JSON.stringify(f)} ${JSON.stringify(o)}`).toEqual(norm(want));
+          // With each side's total given (the page passes the co-mention cube's), only the articles with a stance are tested.
+          if (pair.a !== pair.b) {
+            const totals = await run<Q.CompareTotalsRow>(Q.buildCompareTotalsQuery(f, pair));
+            const given = { a: totals.find((r) => r.country === pair.a)?.articles ?? 0, b: totals.find((r) => r.country === pair.b)?.articles ?? 0 };
+            expect(norm(cube.compare(f, o, labelOf, given)), `${JSON.stringify(f)} ${JSON.stringify(o)} given totals`).toEqual(norm(want));
+          }
           if (want.length > 0) nonEmpty++;
           if (new Set(want.map((r) => r.country)).size === 2) bothSides++;
           if (want.some((r) => r.target_id !== UN_SYSTEM)) perBody++;
