@@ -329,54 +329,15 @@ export class StanceCube {
    * The articles with a stance toward a target at a threshold: per article (ascending) its label flags (1 support,
    * 2 oppose, 4 neutral) and the mean of its rows' scores (NaN: none scored). They depend on neither the filters nor
    * the time step, so the last few are kept: a filter change then reads one entry per such article, not every stance
-   * row (~3× fewer at 1M articles, and no inner loop).
+   * row (~3× fewer at 1M articles, and no inner loop). '@un_system' (all UN bodies) is #towardUn's.
    */
   readonly #towardCache = new Map<string, Toward>();
   #toward(kind: string, id: string, thr: number): Toward {
+    if (kind === 'entity' && id === UN_SYSTEM) return this.#towardUn(thr);
     const key = `${thr}\u0000${kind}\u0000${id}`;
     let v = this.#towardCache.get(key);
-    if (v) {
-      this.#towardCache.delete(key);
-      this.#towardCache.set(key, v);
-      return v;
-    }
-    const all = kind === 'entity' && id === UN_SYSTEM;
-    const code = all ? -1 : (this.#targetKey.get(`${kind}\u0000${id}`) ?? -1);
-    const { art, target, targetIsUn, label, score, confidence } = this.#s;
-    const m = art.length;
-    let cap = 1024;
-    let arts = new Int32Array(cap);
-    let flags = new Uint8Array(cap);
-    let means = new Float64Array(cap);
-    let len = 0;
-    // One article's rows are one run (#build): its labels and mean score are gathered over the run.
-    let k = 0;
-    while (k < m) {
-      const a = art[k];
-      let fl = 0;
-      let sum = 0;
-      let n = 0;
-      for (; k < m && art[k] === a; k++) {
-        if ((all ? targetIsUn[target[k]] === 0 : target[k] !== code) || !(confidence[k] >= thr)) continue;
-        fl |= 1 << label[k];
-        const sc = score[k];
-        if (!Number.isNaN(sc)) {
-          sum += sc;
-          n++;
-        }
-      }
-      if (fl === 0) continue;
-      if (len === cap) {
-        cap *= 2;
-        arts = grown(arts, new Int32Array(cap));
-        flags = grown(flags, new Uint8Array(cap));
-        means = grown(means, new Float64Array(cap));
-      }
-      arts[len] = a;
-      flags[len] = fl;
-      means[len++] = n > 0 ? sum / n : NaN;
-    }
-    v = { arts: arts.subarray(0, len), flags: flags.subarray(0, len), means: means.subarray(0, len) };
+    if (v) this.#towardCache.delete(key);
+    else v = this.#summarise(thr, this.#targetKey.get(`${kind}\u0000${id}`) ?? -1, false);
     this.#towardCache.set(key, v);
     if (this.#towardCache.size > 3) this.#towardCache.delete(this.#towardCache.keys().next().value!);
     return v;
@@ -463,27 +424,35 @@ export class StanceCube {
   #towardUn(thr: number): TowardUn {
     let v = this.#towardUnCache.get(thr);
     if (!v) {
-      v = this.#buildTowardUn(thr);
+      v = this.#summarise(thr, null, true);
       this.#towardUnCache.set(thr, v);
       if (this.#towardUnCache.size > 2) this.#towardUnCache.delete(this.#towardUnCache.keys().next().value!);
     }
     return v;
   }
-  #buildTowardUn(thr: number): TowardUn {
+
+  /**
+   * One pass over the stance rows at threshold `thr`, toward target `code` (null: any UN body; -1, a target no row
+   * has, matches none): per article with such a stance its flags and mean score, and with `perTarget` its entries per
+   * target (#towardUn).
+   */
+  #summarise(thr: number, code: number | null, perTarget: boolean): TowardUn {
     const { art, target, targetIsUn, label, score, confidence } = this.#s;
+    const all = code === null;
     const m = art.length;
     let cap = 1024;
     let arts = new Int32Array(cap);
     let flags = new Uint8Array(cap);
     let means = new Float64Array(cap);
     let start = new Int32Array(cap + 1);
-    let eCap = 1024;
+    let eCap = perTarget ? 1024 : 0;
     let eTarget = new Int32Array(eCap);
     let eFlags = new Uint8Array(eCap);
     let eSum = new Float64Array(eCap);
     let eN = new Int32Array(eCap);
     let len = 0;
     let nE = 0;
+    // One article's rows are one run (#build): its labels and mean score are gathered over the run.
     let k = 0;
     while (k < m) {
       const a = art[k];
@@ -493,7 +462,7 @@ export class StanceCube {
       let n = 0;
       for (; k < m && art[k] === a; k++) {
         const t = target[k];
-        if (!targetIsUn[t] || !(confidence[k] >= thr)) continue;
+        if ((all ? targetIsUn[t] === 0 : t !== code) || !(confidence[k] >= thr)) continue;
         const bit = 1 << label[k];
         const sc = score[k];
         const hasScore = !Number.isNaN(sc);
@@ -502,6 +471,7 @@ export class StanceCube {
           sum += sc;
           n++;
         }
+        if (!perTarget) continue;
         // This article's entries so far (an article has few targets).
         let e = first;
         while (e < nE && eTarget[e] !== t) e++;
