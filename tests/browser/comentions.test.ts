@@ -108,6 +108,36 @@ describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes'
     expect(w.problems).toEqual([]);
   });
 
+  it('stance: the target list and the evidence count from the cube are those DuckDB gives when the cube cannot load', async () => {
+    const fallback = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const lists = async (p: Page) => ({
+      from: await p.getAttribute('[data-testid="evidence-count"]', 'data-lists-from'),
+      targets: await p.$$eval('select[name="target"] option', (os) => os.map((o) => `${(o as HTMLOptionElement).value} ${o.textContent}`)),
+      count: (await p.textContent('[data-testid="evidence-count"]'))?.trim()
+    });
+    try {
+      await fallback.route('**/stance_facts.parquet', (r) => (r.request().headers()['range'] ? r.continue() : r.fulfill({ status: 503, body: 'unavailable' })));
+      let options = 0;
+      for (const view of ['stance/', 'stance/?countries=IR&ev=support', 'stance/?target=topic:sanctions&from=2024-01-01', 'stance/?threshold=0.5&langs=ar']) {
+        await w.page.goto(env.server.url + view);
+        await settle(w.page);
+        await fallback.goto(env.server.url + view);
+        await settle(fallback, 180_000);
+        const cube = await lists(w.page);
+        const sql = await lists(fallback);
+        expect([cube.from, sql.from], view).toEqual(['cube', 'sql']);
+        expect(cube.targets, view).toEqual(sql.targets);
+        expect(cube.count, view).toBe(sql.count);
+        options += cube.targets.length;
+      }
+      // Real lists were compared, not empty ones.
+      expect(options).toBeGreaterThan(12);
+    } finally {
+      await fallback.close();
+    }
+    expect(w.problems).toEqual([]);
+  });
+
   it('draws from the cubes, and the same charts from DuckDB when the cubes cannot load', async () => {
     // The cubes download their files whole (no Range header); DuckDB reads them by ranges.
     const fallback = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });

@@ -135,3 +135,46 @@ describe('stance cube state', () => {
     expect(bufs.length).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe('stance cube targets and evidence count = buildStanceTargetsQuery, buildStanceEvidenceCountQuery', () => {
+  it('the target list: same rows, same order, for every filter', async () => {
+    const ents = await run<{ entity_id: string; label_en: string | null; kind: string }>({ sql: 'SELECT entity_id, label_en, kind FROM entities', params: [] });
+    const topics = await run<{ topic_id: string; label_en: string | null }>({ sql: 'SELECT topic_id, label_en FROM topic_defs', params: [] });
+    const byEntity = new Map(ents.map((e) => [e.entity_id, e]));
+    const byTopic = new Map(topics.map((t) => [t.topic_id, t]));
+    const meta = (kind: string, id: string) => {
+      const e = kind === 'entity' ? byEntity.get(id) : undefined;
+      return { label: e ? e.label_en : kind === 'topic' ? (byTopic.get(id)?.label_en ?? null) : null, entityKind: (e?.kind ?? null) as never };
+    };
+    let nonEmpty = 0;
+    for (const f of FILTERS) {
+      const want = await run<Q.StanceTargetRow>(Q.buildStanceTargetsQuery(f));
+      expect(normRows(cube.targets(f, meta)), JSON.stringify(f)).toEqual(normRows(want));
+      if (want.length > 2) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThan(5);
+  });
+
+  it('the evidence count: the same, for every filter × target × threshold × label × drill-down', async () => {
+    const drills = [{}, { bucketStart: '2024-01-01', bucketEnd: '2024-02-01' }, { bucketStart: '2024-02-01' }, { country: 'IR' }, { country: 'XX' }];
+    let compared = 0;
+    let positive = 0;
+    for (const f of FILTERS) {
+      for (const target of TARGETS) {
+        for (const threshold of [0, 0.5, Number.NaN]) {
+          for (const stance of [null, 'support', 'oppose', 'neutral'] as const) {
+            for (const drill of drills) {
+              const o = { ...target, threshold, stance, ...drill };
+              const [want] = await run<Q.CountRow>(Q.buildStanceEvidenceCountQuery(f, o));
+              expect(cube.evidenceCount(f, o), JSON.stringify([f, o])).toBe(Number(want.n));
+              compared++;
+              if (Number(want.n) > 0) positive++;
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+    expect(positive).toBeGreaterThan(200);
+  });
+});

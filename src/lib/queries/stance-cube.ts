@@ -9,7 +9,8 @@ import { UN_SYSTEM, type Filters } from '$lib/filters';
 import { cmpBytes, NULL_DAY, type CodedColumn, type CoMentionCubeColumns } from './comention-cube';
 import type { CompareOptions, CompareStanceRow } from './compare';
 import { dayToIso, isoToDay } from './cube';
-import type { StanceTrendOptions, StanceTrendRow } from './stance';
+import type { StanceEvidenceOptions, StanceTargetRow, StanceTrendOptions, StanceTrendRow } from './stance';
+import type { EntityKind, TargetKind } from '$lib/schema';
 import type { Granularity } from './sql';
 
 const DAY_MS = 86_400_000;
@@ -620,5 +621,97 @@ export class StanceCube {
       }
     });
     return rows;
+  }
+
+  /**
+   * The rows of `buildStanceTargetsQuery(f)`, in its order: per target with a stance row in the filtered articles
+   * (`factsWhere`: undated ones too unless a date bound is set; no threshold), its rows (one per article) and per label,
+   * most first, then target_kind and target_id in byte order; first an 'All UN bodies' row counting articles with any
+   * UN-body row. `meta` gives an entity's label_en and kind, a topic's label_en (nulls when unknown: the label is then
+   * the id).
+   */
+  targets(f: Filters, meta: (kind: string, id: string) => { label: string | null; entityKind: EntityKind | null }): StanceTargetRow[] {
+    const pass = this.#pass(f, false);
+    const { art, target, targetIsUn, label, targetKeys } = this.#s;
+    const T = targetKeys.length;
+    const counts = new Int32Array(T * 4);
+    let unArticles = 0;
+    const un = [0, 0, 0];
+    const m = art.length;
+    let k = 0;
+    while (k < m) {
+      const a = art[k];
+      if (!pass[a]) {
+        while (++k < m && art[k] === a);
+        continue;
+      }
+      // One article's rows are one run (#build): its UN-body rows are folded into one article.
+      let fl = 0;
+      for (; k < m && art[k] === a; k++) {
+        const t = target[k];
+        const l = label[k];
+        counts[t * 4]++;
+        if (l < 3) counts[t * 4 + 1 + l]++;
+        if (targetIsUn[t]) fl |= 8 | (1 << l);
+      }
+      if (fl === 0) continue;
+      unArticles++;
+      for (let l = 0; l < 3; l++) if (fl & (1 << l)) un[l]++;
+    }
+    const rows: StanceTargetRow[] = [];
+    if (unArticles > 0)
+      rows.push({ target_kind: 'entity', target_id: UN_SYSTEM, label_en: 'All UN bodies', entity_kind: null, articles: unArticles, support: un[0], oppose: un[1], neutral: un[2] });
+    const keys = targetKeys.map((key) => [key.slice(0, key.indexOf('\u0000')), key.slice(key.indexOf('\u0000') + 1)] as const);
+    const listed: number[] = [];
+    for (let t = 0; t < T; t++) if (counts[t * 4] > 0) listed.push(t);
+    listed.sort((x, y) => counts[y * 4] - counts[x * 4] || cmpBytes(keys[x][0], keys[y][0]) || cmpBytes(keys[x][1], keys[y][1]));
+    for (const t of listed) {
+      const [kind, id] = keys[t];
+      const md = meta(kind, id);
+      rows.push({
+        target_kind: kind as TargetKind,
+        target_id: id,
+        label_en: md.label ?? id,
+        entity_kind: kind === 'entity' ? md.entityKind : null,
+        articles: counts[t * 4],
+        support: counts[t * 4 + 1],
+        oppose: counts[t * 4 + 2],
+        neutral: counts[t * 4 + 3]
+      });
+    }
+    return rows;
+  }
+
+  /** The count of `buildStanceEvidenceCountQuery(f, o)`: the stance rows of the evidence list. */
+  evidenceCount(f: Filters, o: StanceEvidenceOptions): number {
+    const facts = this.#s.facts;
+    const thr = Number.isFinite(o.threshold) ? Math.min(1, Math.max(0, o.threshold)) : 0;
+    const pass = this.#pass(f, false);
+    const all = o.target_kind === 'entity' && o.target_id === UN_SYSTEM;
+    const code = all ? -1 : (this.#targetKey.get(`${o.target_kind}\u0000${o.target_id}`) ?? -1);
+    if (!all && code < 0) return 0;
+    const want = o.stance ? LABELS.indexOf(o.stance) : -1;
+    if (o.stance && want < 0) return 0;
+    const from = o.bucketStart ? isoToDay(o.bucketStart) : null;
+    const to = o.bucketEnd ? isoToDay(o.bucketEnd) : null;
+    const country = o.country ? facts.country.values.indexOf(o.country) : -1;
+    if (o.country && country < 0) return 0;
+    const { art, target, targetIsUn, label, confidence } = this.#s;
+    const { date } = facts;
+    const cc = facts.country.codes;
+    let n = 0;
+    for (let k = 0; k < art.length; k++) {
+      const a = art[k];
+      if (!pass[a]) continue;
+      const t = target[k];
+      if ((all ? targetIsUn[t] === 0 : t !== code) || !(confidence[k] >= thr)) continue;
+      if (want >= 0 && label[k] !== want) continue;
+      const d = date[a];
+      if (from !== null && (d === NULL_DAY || d < from)) continue;
+      if (to !== null && (d === NULL_DAY || d >= to)) continue;
+      if (country >= 0 && cc[a] !== country) continue;
+      n++;
+    }
+    return n;
   }
 }

@@ -68,6 +68,33 @@ export function jsRows<T>(rows: T[] | null): { rows: T[]; loading: boolean; erro
 }
 
 /**
+ * Rows computed in JS (from a cube) once `ready()`, kept per `key()`: while a new key waits for `ready`, the last rows
+ * stay shown as loading, as a QueryState keeps its rows while its next query runs.
+ */
+export function keyedRows<T>(key: () => string, ready: () => boolean, compute: () => T[]): { readonly rows: T[]; readonly loading: boolean; readonly error: null; readonly done: boolean } {
+  let last: { key: string; rows: T[] } | null = null;
+  const state = $derived.by(() => {
+    const k = key();
+    if (last?.key === k) return { rows: last.rows, loading: false };
+    if (!ready()) return { rows: last?.rows ?? [], loading: true };
+    last = { key: k, rows: compute() };
+    return { rows: last.rows, loading: false };
+  });
+  return {
+    get rows() {
+      return state.rows;
+    },
+    get loading() {
+      return state.loading;
+    },
+    error: null,
+    get done() {
+      return !state.loading;
+    }
+  };
+}
+
+/**
  * Creates a query bound to the calling component: re-runs whenever what `build` reads changes. `after`: the query
  * waits (loading) until it returns true, so a heavy query (one that loads a big table) does not hold up the page's
  * cheap ones on DuckDB's one connection and the browser's main thread.
