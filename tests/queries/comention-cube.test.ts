@@ -18,6 +18,8 @@ let cube: CoMentionCube;
 let cubeRows: CoMentionCube;
 let cubeScan: CoMentionCube;
 let cubeBytes: CoMentionCube;
+/** With month totals built (prepareTallies): actors × topics by countries and dates come from them. */
+let cubeMonths: CoMentionCube;
 const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
 const all = (table: string) => run<Record<string, unknown>>({ sql: `SELECT * FROM ${table}`, params: [] });
 
@@ -42,6 +44,8 @@ beforeAll(async () => {
   cubeRows = await cubeFromDb();
   cubeScan = await cubeFromDb({ maxMaskCells: 0, maxByteActors: 0 });
   cubeBytes = await cubeFromDb({ maxGlobalActors: 3 });
+  cubeMonths = await cubeFromDb();
+  expect(cubeMonths.prepareTallies()).toBe('done');
 });
 afterAll(async () => env?.cleanup());
 const F = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
@@ -111,6 +115,7 @@ describe('co-mention cube = buildCoMentionQuery', () => {
         expectSame(cubeRows.query(f, o), sql, what);
         expectSame(cubeScan.query(f, o), sql, what);
         expectSame(cubeBytes.query(f, o), sql, what);
+        expectSame(cubeMonths.query(f, o), sql, what);
       }
     }
     // The combinations must exercise real grids, not only empty answers.

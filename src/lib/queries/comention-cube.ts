@@ -636,7 +636,8 @@ export class CoMentionCube {
   /**
    * Builds the month totals (#months) a slice at a time: works until `more()` returns false (checked every few
    * thousand articles; ~300 ms in all at 1M articles), so a page can build them in idle time after its first charts.
-   * 'done' once built (later tallies by countries, dates and one topic add them up), 'pending' when stopped early (call
+   * 'done' once built (later tallies by countries, dates and one topic, and actors × topics grids by countries and
+   * dates, add them up), 'pending' when stopped early (call
    * again), 'unavailable' when they cannot be built (the rows are not in date order, or `monthTotals: false`): tallies
    * then keep scanning.
    */
@@ -700,11 +701,12 @@ export class CoMentionCube {
 
   /**
    * `tally`'s counts from the month totals, or null when they cannot answer: filters past countries, dates and one
-   * topic (sources, languages, two topics or more).
+   * topic (sources, languages, two topics or more). With `perBit` (no topic filter only), also each entity's mentions
+   * in the articles of each topic bit (`perBit[bit * E + entity]`: the actors × topics grid's cells).
    */
-  #tallyByMonth(f: Filters): { count: number; entityCount: Int32Array; bitCount: Float64Array } | null {
+  #tallyByMonth(f: Filters, perBit = false): { count: number; entityCount: Int32Array; bitCount: Float64Array; perBit: Int32Array | null } | null {
     const mt = this.#months;
-    if (!mt || f.sources.length || f.langs.length || f.topics.length > 1) return null;
+    if (!mt || f.sources.length || f.langs.length || f.topics.length > (perBit ? 0 : 1)) return null;
     const topicBit = f.topics.length ? (this.#bitOf.get(f.topics[0]) ?? -1) : -1;
     if (f.topics.length && (topicBit < 0 || topicBit >= mt.bits)) return null;
     const layer = topicBit + 1;
@@ -722,6 +724,7 @@ export class CoMentionCube {
     const E = this.#entId.length;
     const entityCount = new Int32Array(E);
     const bitCount = new Float64Array(64);
+    const byBit = perBit ? new Int32Array(bits * E) : null;
     let count = 0;
     const date = this.#date;
     const mc = this.#maskCode;
@@ -738,6 +741,12 @@ export class CoMentionCube {
       count++;
       for (let x = maskBitStart[m]; x < maskBitStart[m + 1]; x++) bitCount[maskBits[x]]++;
       for (let j = start[i], e = start[i + 1]; j < e; j++) entityCount[ent[j]]++;
+      if (byBit)
+        for (let x = maskBitStart[m]; x < maskBitStart[m + 1]; x++) {
+          if (maskBits[x] >= bits) continue;
+          const base = maskBits[x] * E;
+          for (let j = start[i], e = start[i + 1]; j < e; j++) byBit[base + ent[j]]++;
+        }
     };
     /** First position in the dated part of `list` whose day is >= day. */
     const lowerBound = (list: Int32Array, n: number, day: number) => {
@@ -767,12 +776,15 @@ export class CoMentionCube {
         for (let x = 0, p = c1 * E, q = c0 * E; x < E; x++, p++, q++) entityCount[x] += en[p] - en[q];
         const bt = mt.bit[c];
         for (let x = 0, p = c1 * bits, q = c0 * bits; x < bits; x++, p++, q++) bitCount[x] += bt[p] - bt[q];
+        if (byBit)
+          for (let u = 0; u < bits; u++)
+            for (let x = 0, p = (b1 * L + 1 + u) * E, q = (b0 * L + 1 + u) * E, o = u * E; x < E; x++, p++, q++, o++) byBit[o] += en[p] - en[q];
         scan(lo, starts[b0] - 1);
         scan(starts[b1], hi);
       } else scan(lo, hi);
       if (undated) for (let k = n; k < list.length; k++) add(list[k]);
     });
-    return { count, entityCount, bitCount };
+    return { count, entityCount, bitCount, perBit: byBit };
   }
 
   /** The rows `buildCoMentionQuery(f, opts)` returns, in its order. */
@@ -885,8 +897,10 @@ export class CoMentionCube {
   }
 
   #grid(f: Filters, n: number, kinds: readonly string[] | null, byActors: boolean): CoMentionRow[] {
-    const sel = this.#select(f);
-    const { rows, count, entityCount, bitCount } = sel;
+    // Actors × topics by countries and dates only: from the month totals when built (prepareTallies), no scan.
+    const months = byActors ? null : this.#tallyByMonth(f, true);
+    const sel = months ? null : this.#select(f);
+    const { count, entityCount, bitCount } = months ?? sel!;
     // Top-N among the entities of the chosen kinds mentioned in the selection: count DESC, entity_id.
     const kindSet = kinds ? new Set(kinds) : null;
     const cand: number[] = [];
@@ -912,7 +926,12 @@ export class CoMentionCube {
           .sort((a, b) => b.n - a.n || cmpBytes(a.id, b.id));
     const C = cols.length;
     const pair = new Float64Array(N * (byActors ? N : 64));
-    if (byActors && N <= this.#maxByteActors && !this.#repeats && top.every((k) => this.#globalBit[k] >= 0)) {
+    const rows = sel?.rows ?? new Int32Array(0);
+    if (months?.perBit) {
+      const E = entityCount.length;
+      const bits = months.perBit.length / E;
+      for (let t = 0; t < N; t++) for (let b = 0; b < bits; b++) pair[t * 64 + b] = months.perBit[b * E + top[t]];
+    } else if (byActors && N <= this.#maxByteActors && !this.#repeats && top.every((k) => this.#globalBit[k] >= 0)) {
       this.#actorPairsByGlobalBits(rows, count, top, N, pair);
     } else if (byActors && N <= this.#maxByteActors && !this.#repeats) {
       this.#actorPairsByBytes(rows, count, topOf, N, pair);
@@ -930,7 +949,7 @@ export class CoMentionCube {
           for (let y = 0; y < h; y++) if (buf[y] !== buf[x]) pair[base + buf[y]]++;
         }
       }
-    } else if (sel.byMask) {
+    } else if (sel?.byMask) {
       const E = entityCount.length;
       const bm = sel.byMask;
       const M = this.#maskLo.length;
