@@ -37,16 +37,18 @@ function inWorker<S, C>(start: () => Worker, dataUrl: URL, adopt: (state: S) => 
  * A loader for one cube: `start` creates its worker (a `new Worker(new URL('./x-worker.ts', import.meta.url))` the
  * bundler can see), `adopt` builds the page's cube from the posted state, `onMain` builds it here instead. `what`
  * names it in errors and in the `<what>-cube:load` performance measure (fetch + decode + build, for the benchmarks).
+ * `loaded` runs once per cube, when it is in (e.g. to schedule work for idle time).
  */
 export function cubeLoader<S, C>(
   what: string,
   start: () => Worker,
   adopt: (state: S) => C,
-  onMain: (dataUrl: URL, wasmUrl: URL) => Promise<C>
+  onMain: (dataUrl: URL, wasmUrl: URL) => Promise<C>,
+  loaded?: (cube: C) => void
 ): (dataUrl: URL) => Promise<C> {
-  let loaded: Promise<C> | null = null;
+  let pending: Promise<C> | null = null;
   return (dataUrl) => {
-    loaded ??= (async () => {
+    pending ??= (async () => {
       performance.mark(`${what}-cube:start`);
       let cube: C;
       try {
@@ -57,10 +59,11 @@ export function cubeLoader<S, C>(
         cube = await onMain(dataUrl, wasmUrl());
       }
       performance.measure(`${what}-cube:load`, `${what}-cube:start`);
+      loaded?.(cube);
       return cube;
     })();
-    loaded.catch(() => (loaded = null));
-    return loaded;
+    pending.catch(() => (pending = null));
+    return pending;
   };
 }
 

@@ -10,7 +10,6 @@ import { dataUrl } from '$lib/db/client';
 import type { Filters } from '$lib/filters';
 import { buildCoMentionQuery, type CoMentionOptions, type CoMentionRow } from '$lib/queries';
 import type { CoMentionCube } from '$lib/queries/comention-cube';
-import { inIdleSlices } from '$lib/state/idle';
 import { QueryState } from '$lib/state/query.svelte';
 
 export class CoMentionState {
@@ -68,12 +67,7 @@ export class CoMentionState {
   load(): void {
     import('$lib/db/comention-loader')
       .then(({ loadCoMentionCube }) => loadCoMentionCube(dataUrl()))
-      .then((c) => {
-        this.#cube = c;
-        // Month totals (CoMentionCube.prepareTallies), in idle time after the first heatmap: an actors × topics grid
-        // by countries and dates is then added up from them (~1 ms at 1M articles) instead of scanned (~13 ms).
-        inIdleSlices((more) => c.prepareTallies(more) !== 'pending', 'comention-cube:months');
-      })
+      .then((c) => (this.#cube = c))
       .catch((e: unknown) => this.#fail(e));
   }
 

@@ -7,6 +7,7 @@
  */
 import { warmTrendAxis } from '$lib/charts/topic-trend';
 import { EMPTY_FILTERS, type Filters } from '$lib/filters';
+import { inIdleSlices } from '$lib/idle';
 import { GRANULARITIES, type Granularity, type TopicTrendHitRow } from '$lib/queries';
 import { TopicCube, type DayCounts } from '$lib/queries/cube';
 import { untrack } from 'svelte';
@@ -82,35 +83,29 @@ export function useCubeTrend(
   const load = () => loadDays().then((d) => (loaded = d));
   const s = new CubeTrend(load, () => loaded);
   // Load the cut days when the page is idle after its first chart, so the first cut range is not kept waiting.
-  $effect(() => {
-    const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
-    const start = () => void load().catch(() => {});
-    const id = idle ? idle(start, { timeout: 2000 }) : setTimeout(start, 500);
-    return () => {
-      if (!idle) clearTimeout(id);
-    };
-  });
+  $effect(() =>
+    inIdleSlices(() => {
+      void load().catch(() => {});
+      return true;
+    })
+  );
   // When idle after the first chart, each other time step once: the cube's bucket names for it and the chart's x axis
   // over the whole data range (the widest any filter draws), so its first use is not the one that builds them.
   const cube = $derived(build().cube);
   $effect(() => {
     const c = cube;
     if (!c) return;
-    const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
-    const cancel = (globalThis as { cancelIdleCallback?: (id: number) => void }).cancelIdleCallback;
-    if (!idle || !cancel) return;
     const drawn = untrack(() => build().of.granularity);
     const todo = GRANULARITIES.filter((g) => g !== drawn);
-    let id = 0;
-    const next = () => {
+    // One time step per idle slice.
+    return inIdleSlices(() => {
       const g = todo.shift();
-      if (!g) return;
-      const rows = c.trend(EMPTY_FILTERS, { granularity: g, byCountry: false });
-      if (rows.length) warmTrendAxis(rows[0].bucket, rows[rows.length - 1].bucket, g);
-      id = idle(next, { timeout: 5000 });
-    };
-    id = idle(next, { timeout: 5000 });
-    return () => cancel(id);
+      if (g) {
+        const rows = c.trend(EMPTY_FILTERS, { granularity: g, byCountry: false });
+        if (rows.length) warmTrendAxis(rows[0].bucket, rows[rows.length - 1].bucket, g);
+      }
+      return todo.length === 0;
+    });
   });
   $effect(() => {
     const { cube, filters, of } = build();
