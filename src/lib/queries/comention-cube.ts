@@ -93,7 +93,7 @@ export interface CoMentionCubeTuning {
    * entity list.
    */
   maxGlobalActors?: number;
-  /** Whether a tally filtered by countries and dates only is added up from month totals (default) or scanned. */
+  /** False: never build month totals (prepareTallies says 'unavailable'), so tallies and grids always scan (tests). */
   monthTotals?: boolean;
 }
 
@@ -635,11 +635,10 @@ export class CoMentionCube {
 
   /**
    * Builds the month totals (#months) a slice at a time: works until `more()` returns false (checked every few
-   * thousand articles; ~300 ms in all at 1M articles), so a page can build them in idle time after its first charts.
+   * thousand articles; ~300 ms in all at 1M articles), so they can be built in idle time (comention-loader.ts does).
    * 'done' once built (later tallies by countries, dates and one topic, and actors × topics grids by countries and
-   * dates, add them up), 'pending' when stopped early (call
-   * again), 'unavailable' when they cannot be built (the rows are not in date order, or `monthTotals: false`): tallies
-   * then keep scanning.
+   * dates, add them up), 'pending' when stopped early (call again), 'unavailable' when they cannot be built (the rows
+   * are not in date order, or `monthTotals: false`): tallies then keep scanning.
    */
   prepareTallies(more: () => boolean = () => true): 'done' | 'pending' | 'unavailable' {
     if (this.#months !== undefined) return this.#months ? 'done' : 'unavailable';

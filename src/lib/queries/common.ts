@@ -7,6 +7,11 @@ import { bucketExpr, inList, stepExpr, type Granularity } from './sql';
  * Stance rows about `target`. `@un_system` stands for every entity of kind `un_body`, so "all UN bodies" does not
  * depend on the taxonomy's current list.
  */
+/** A stance confidence threshold as the queries and cubes apply it: within [0, 1], 0 when not a number. */
+export function threshold(t: number | undefined): number {
+  return t !== undefined && Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0;
+}
+
 export function stanceTargetCondition(target: StanceTarget, alias = 's'): BoundQuery {
   if (target.target_kind === 'entity' && target.target_id === UN_SYSTEM) {
     return {

@@ -6,7 +6,7 @@ import type { BoundQuery } from '$lib/db/types';
 import type { Filters } from '$lib/filters';
 import type { EntityKind } from '$lib/schema';
 import { clampInt, inList } from './sql';
-import { factsWhere, TOPIC_BITS_SQL } from './common';
+import { factsWhere, threshold, TOPIC_BITS_SQL } from './common';
 
 export interface CompareOptions {
   a: string;
@@ -82,7 +82,7 @@ export interface CompareStanceRow {
 /** Stance toward each UN body, and toward all of them ('@un_system'), per country; article-level counts. */
 export function buildCompareStanceQuery(f: Filters, o: CompareOptions & { threshold?: number }): BoundQuery {
   const w = pairWhere(f, o);
-  const t = Math.min(1, Math.max(0, Number.isFinite(o.threshold) ? (o.threshold as number) : 0));
+  const t = threshold(o.threshold);
   return {
     sql: `WITH fa AS (SELECT a.text_row, a.country FROM article_facts a WHERE ${w.sql}),
       tot AS (SELECT country, count(*) AS total FROM fa GROUP BY country),

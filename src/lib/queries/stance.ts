@@ -3,7 +3,7 @@ import type { BoundQuery } from '$lib/db/types';
 import { UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
 import type { EntityKind, Lang, StanceLabel, StanceRow, TargetKind } from '$lib/schema';
 import { bucketExpr, clampInt, type Granularity } from './sql';
-import { bucketSeriesCtes, factsWhere, stanceTargetCondition } from './common';
+import { bucketSeriesCtes, factsWhere, stanceTargetCondition, threshold } from './common';
 import { articleRowsParts } from './articles';
 
 export interface StanceTrendOptions extends StanceTarget {
@@ -29,10 +29,6 @@ export interface StanceTrendRow {
   total: number;
   /** Mean over articles of each article's mean score in [-1, 1]; null when no article has a stance. */
   mean_score: number | null;
-}
-
-function threshold(t: number): number {
-  return Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0;
 }
 
 export function buildStanceTrendQuery(f: Filters, opts: StanceTrendOptions): BoundQuery {
