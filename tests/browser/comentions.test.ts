@@ -52,6 +52,22 @@ const from = async (page: Page) => [
   await page.getAttribute('[data-stance-from]', 'data-stance-from')
 ];
 
+/**
+ * Runs `use` with a second page on which the cubes cannot load: their files' whole downloads (the cube loaders send no
+ * Range header) fail, while DuckDB's range reads go through. The page is closed afterwards.
+ */
+async function withoutCubes(env: Env, files: string[], use: (fallback: Page) => Promise<void>): Promise<void> {
+  const fallback = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });
+  try {
+    for (const file of files) {
+      await fallback.route(`**/${file}.parquet`, (r) => (r.request().headers()['range'] ? r.continue() : r.fulfill({ status: 503, body: 'unavailable' })));
+    }
+    await use(fallback);
+  } finally {
+    await fallback.close();
+  }
+}
+
 describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes', () => {
   let env: Env;
   let w: Watched;
@@ -79,12 +95,7 @@ describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes'
   });
 
   it('falls back to DuckDB when the cube cannot load, and draws the same matrices', async () => {
-    // The cube downloads article_entities.parquet whole (no Range header); DuckDB reads it by ranges.
-    const fallback = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });
-    try {
-      await fallback.route('**/article_entities.parquet', (r) =>
-        r.request().headers()['range'] ? r.continue() : r.fulfill({ status: 503, body: 'unavailable' })
-      );
+    await withoutCubes(env, ['article_entities'], async (fallback) => {
       let drawnCells = 0;
       for (const view of VIEWS) {
         await w.page.goto(env.server.url + view);
@@ -102,21 +113,17 @@ describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes'
       }
       // Real matrices were compared, not empty charts.
       expect(drawnCells).toBeGreaterThan(50);
-    } finally {
-      await fallback.close();
-    }
+    });
     expect(w.problems).toEqual([]);
   });
 
   it('stance: the target list and the evidence count from the cube are those DuckDB gives when the cube cannot load', async () => {
-    const fallback = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });
     const lists = async (p: Page) => ({
       from: await p.getAttribute('[data-testid="evidence-count"]', 'data-lists-from'),
       targets: await p.$$eval('select[name="target"] option', (os) => os.map((o) => `${(o as HTMLOptionElement).value} ${o.textContent}`)),
       count: (await p.textContent('[data-testid="evidence-count"]'))?.trim()
     });
-    try {
-      await fallback.route('**/stance_facts.parquet', (r) => (r.request().headers()['range'] ? r.continue() : r.fulfill({ status: 503, body: 'unavailable' })));
+    await withoutCubes(env, ['stance_facts'], async (fallback) => {
       let options = 0;
       for (const view of ['stance/', 'stance/?countries=IR&ev=support', 'stance/?target=topic:sanctions&from=2024-01-01', 'stance/?threshold=0.5&langs=ar']) {
         await w.page.goto(env.server.url + view);
@@ -132,19 +139,12 @@ describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes'
       }
       // Real lists were compared, not empty ones.
       expect(options).toBeGreaterThan(12);
-    } finally {
-      await fallback.close();
-    }
+    });
     expect(w.problems).toEqual([]);
   });
 
   it('draws from the cubes, and the same charts from DuckDB when the cubes cannot load', async () => {
-    // The cubes download their files whole (no Range header); DuckDB reads them by ranges.
-    const fallback = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });
-    try {
-      for (const file of ['article_entities', 'stance_facts']) {
-        await fallback.route(`**/${file}.parquet`, (r) => (r.request().headers()['range'] ? r.continue() : r.fulfill({ status: 503, body: 'unavailable' })));
-      }
+    await withoutCubes(env, ['article_entities', 'stance_facts'], async (fallback) => {
       let bars = 0;
       for (const view of ['compare/', 'compare/?a=DZ&b=IR', 'compare/?topics=sanctions,syria&from=2024-01-01', 'compare/?langs=ar']) {
         await w.page.goto(env.server.url + view);
@@ -161,9 +161,7 @@ describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes'
       }
       // Real charts were compared, not empty ones.
       expect(bars).toBeGreaterThan(200);
-    } finally {
-      await fallback.close();
-    }
+    });
     expect(w.problems).toEqual([]);
   });
 });
