@@ -580,37 +580,49 @@ export class PhraseMatcher<T> {
     const norm = nz.norm;
     const { compact, cmap, wordStartsC, wordStarts } = compactOf(nz);
     if (this.group && !opts.nested) return this.group.hitsFor(nz, this.langs, this.owner) as Hit<T>[];
-    const outer = this.group ? (this.group.hitsFor(nz, this.langs, this.owner) as Hit<T>[]) : null;
     const out: Hit<T>[] = [];
     let blockedUntil = 0; // norm index: no new match may start before it
-    let oi = 0;
+    if (this.group) {
+      // The group's hits are the outer matches already (longest first, none overlapping): only the nested ones are
+      // left to find, inside each of them. Walking the hits, not every word, saves a pass over the text per call.
+      const outer = this.group.hitsFor(nz, this.langs, this.owner) as Hit<T>[];
+      for (let oi = 0, wi = 0; oi < outer.length; oi++) {
+        const best = outer[oi];
+        if (best.nStart < blockedUntil) continue;
+        out.push(best);
+        blockedUntil = best.nEnd;
+        while (wordStarts[wi] < best.nStart) wi++;
+        this.nestedIn(best, wi, wordStarts, wordStartsC, compact, cmap, norm, nz, out);
+      }
+      return out;
+    }
     for (let wi = 0; wi < wordStarts.length; wi++) {
       const p = wordStarts[wi];
       if (p < blockedUntil) continue;
       const c0 = wordStartsC[wi];
       if (c0 < 0) continue;
-      let best: Hit<T> | null;
-      if (outer) {
-        while (oi < outer.length && outer[oi].nStart < p) oi++;
-        best = oi < outer.length && outer[oi].nStart === p ? outer[oi] : null;
-      } else best = this.bestFrom(c0, p, compact, cmap, norm, nz);
+      const best = this.bestFrom(c0, p, compact, cmap, norm, nz);
       if (!best) continue;
       out.push(best);
       blockedUntil = best.nEnd;
-      if (!opts.nested) continue;
-      let innerBlocked = p + 1;
-      for (let wj = wi + 1; wj < wordStarts.length && wordStarts[wj] < best.nEnd; wj++) {
-        const r = wordStarts[wj];
-        if (r < innerBlocked) continue;
-        const ci = wordStartsC[wj];
-        const inner = ci < 0 ? null : this.bestFrom(ci, r, compact, cmap, norm, nz);
-        if (inner && inner.nEnd <= best.nEnd && inner.payload !== best.payload) {
-          out.push({ ...inner, nested: true });
-          innerBlocked = inner.nEnd;
-        }
-      }
+      if (opts.nested) this.nestedIn(best, wi, wordStarts, wordStartsC, compact, cmap, norm, nz, out);
     }
     return out;
+  }
+
+  /** Appends the matches of other payloads inside `best` (which starts at word `wi`), flagged nested. */
+  private nestedIn(best: Hit<T>, wi: number, wordStarts: Int32Array, wordStartsC: Int32Array, compact: string, cmap: Int32Array, norm: string, nz: Normalized, out: Hit<T>[]): void {
+    let innerBlocked = best.nStart + 1;
+    for (let wj = wi + 1; wj < wordStarts.length && wordStarts[wj] < best.nEnd; wj++) {
+      const r = wordStarts[wj];
+      if (r < innerBlocked) continue;
+      const ci = wordStartsC[wj];
+      const inner = ci < 0 ? null : this.bestFrom(ci, r, compact, cmap, norm, nz);
+      if (inner && inner.nEnd <= best.nEnd && inner.payload !== best.payload) {
+        out.push({ ...inner, nested: true });
+        innerBlocked = inner.nEnd;
+      }
+    }
   }
 
   // Scratch state of one bestFrom call (avoids allocating per word).
