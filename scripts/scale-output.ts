@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDerivedTables } from '../src/pipeline/derived';
-import { ORDER_BY, quoteLiteral } from '../src/pipeline/write';
+import { ARTICLE_ROW_GROUP_ROWS, ORDER_BY, quoteLiteral } from '../src/pipeline/write';
 import { COLUMNS, MANIFEST_FILE, PARQUET_FILES, TABLES, type Manifest, type TableName } from '../src/lib/schema';
 
 const { values } = parseArgs({
@@ -52,9 +52,9 @@ const tmp = `${out}.tmp`;
 rmSync(tmp, { recursive: true, force: true });
 mkdirSync(tmp, { recursive: true });
 
-// Same row-group sizes as write.ts (not exported there).
+// Same row-group sizes as write.ts (articles: ARTICLE_ROW_GROUP_ROWS, so the text is read by row group).
 const ROW_GROUP_ROWS: Record<TableName, number> = {
-  articles: 16384,
+  articles: ARTICLE_ROW_GROUP_ROWS,
   mentions: 122880,
   topics: 122880,
   stances: 61440,
@@ -97,6 +97,9 @@ for (const t of Object.keys(TABLES) as TableName[]) {
   console.error(`[scale] ${t} written: ${rows[t]} rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 await writeDerivedTables(conn, tmp);
+const textBytes = Number(
+  (await conn.runAndReadAll(`SELECT coalesce(sum(total_compressed_size), 0)::BIGINT FROM parquet_metadata(${quoteLiteral(join(tmp, PARQUET_FILES.articles))}) WHERE path_in_schema = 'text'`)).getRows()[0][0]
+);
 console.error(`[scale] derived tables written (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 conn.closeSync();
 db.closeSync();
@@ -107,7 +110,8 @@ const m: Manifest = {
   ...manifest,
   generated_at: new Date().toISOString(),
   input: `${manifest.input} ×${times} (scripts/scale-output.ts)`,
-  rows: rows as Manifest['rows']
+  rows: rows as Manifest['rows'],
+  text_bytes: textBytes
 };
 writeFileSync(join(tmp, MANIFEST_FILE), JSON.stringify(m, null, 2));
 writeFileSync(join(tmp, 'rejects.json'), '[]');

@@ -279,8 +279,9 @@ export function compareParamsToParams(c: CompareParams, into = new URLSearchPara
 export const MAX_QUERY_CHARS = 200;
 export const PAGE_SIZE = 25;
 /**
- * Largest article_text.parquet (bytes) the article list searches in full: a search loads every text into DuckDB-WASM,
- * which at 1M articles (1 GB of Parquet) runs out of memory. Bigger corpora are searched by title only.
+ * Most compressed article text (bytes of articles.parquet's text column) the article list searches in full: a search
+ * loads every text into DuckDB-WASM, which at 1M articles (1 GB of Parquet) runs out of memory. Bigger corpora are
+ * searched by title only.
  */
 export const FULL_TEXT_SEARCH_MAX_BYTES = 200_000_000;
 export interface ArticleListParams {

@@ -177,6 +177,12 @@ export interface Manifest {
   rejects: number;
   rejects_by_reason: Record<string, number>;
   files: Record<TableName, string>;
+  /**
+   * Compressed bytes of the article text (the `text` column of articles.parquet). The article list searches the full
+   * text only while this is small enough to load in a browser (filters.ts FULL_TEXT_SEARCH_MAX_BYTES). Absent in
+   * folders written before it existed: the dashboard then reads it from the file's footer.
+   */
+  text_bytes?: number;
 }
 
 /** Column order per table, used by the writer and by tests. */
@@ -254,7 +260,6 @@ export const DERIVED_TABLES = {
   article_rows: 'article_rows',
   article_facts: 'article_facts',
   article_counts: 'article_counts',
-  article_text: 'article_text',
   entity_articles: 'entity_articles',
   article_entities: 'article_entities',
   topic_buckets: 'topic_buckets',
@@ -268,7 +273,6 @@ export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
   article_rows: 'article_rows.parquet',
   article_facts: 'article_facts.parquet',
   article_counts: 'article_counts.parquet',
-  article_text: 'article_text.parquet',
   entity_articles: 'entity_articles.parquet',
   article_entities: 'article_entities.parquet',
   topic_buckets: 'topic_buckets.parquet',
@@ -292,7 +296,7 @@ export interface ArticleFactRow {
   lang: Lang;
   /** Topics present (see MAX_MASK_TOPICS for the bit order). */
   topic_mask: number;
-  /** 0-based row number of the article in article_text.parquet. */
+  /** 0-based row number of the article in articles.parquet (where its text is read from). */
   text_row: number;
 }
 
@@ -304,7 +308,7 @@ export interface ArticleFactRow {
  * such rows.
  */
 export interface ArticleRowsRow {
-  /** article_facts.text_row: the article's row in article_text.parquet (the key of this table). */
+  /** article_facts.text_row: the article's row in articles.parquet (the key of this table). */
   text_row: number;
   /** The article's row in articles.parquet. */
   article_row: number;
@@ -340,6 +344,13 @@ export type PartialTableName = keyof typeof PARTIAL_TABLES;
 export const ARTICLE_TITLES = 'article_titles';
 
 /**
+ * `article_text`: `article_id, text` of the articles (the `text` column of articles.parquet, whose row groups hold
+ * 2,048 articles): the browser fetches the row groups holding the rows a query declares (BoundQuery.text), so it never
+ * loads the whole text but for a full-text search. The text is stored once, in articles.parquet.
+ */
+export const ARTICLE_TEXT = 'article_text';
+
+/**
  * Article counts per distinct (date, country, source, lang, topic set): every shared filter (date range, countries,
  * sources, languages, topics) and every per-article count of the overview, trends and option lists is a sum over it.
  */
@@ -352,12 +363,6 @@ export interface ArticleCountRow {
   lang: Lang;
   topic_mask: number;
   articles: number;
-}
-
-/** The text of each article, alone, in the articles' order (date, article_id) and in small row groups. */
-export interface ArticleTextRow {
-  article_id: string;
-  text: string;
 }
 
 /** Articles mentioning each entity, over the whole run (the entity option list). */
@@ -439,7 +444,6 @@ export const DERIVED_COLUMNS = {
   article_rows: ['text_row', 'article_row', 'mention_start', 'mention_end', 'term_start', 'term_end', 'topic_rows', 'stance_rows'],
   article_facts: ['article_id', 'date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
   article_counts: ['date', 'country', 'source_id', 'source_name', 'lang', 'topic_mask', 'articles'],
-  article_text: ['article_id', 'text'],
   entity_articles: ['entity_id', 'articles', 'entity_no'],
   article_entities: ['text_row', 'entity_no'],
   topic_buckets: ['step', 'bucket', 'country', 'source_id', 'source_name', 'lang', 'topic_id', 'articles', 'first_date', 'last_date'],
@@ -452,7 +456,6 @@ export type DerivedRowOf = {
   article_rows: ArticleRowsRow;
   article_facts: ArticleFactRow;
   article_counts: ArticleCountRow;
-  article_text: ArticleTextRow;
   entity_articles: EntityArticlesRow;
   article_entities: ArticleEntityRow;
   topic_buckets: TopicBucketRow;

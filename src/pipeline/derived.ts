@@ -13,7 +13,7 @@ import { ORDER_BY, quoteLiteral } from './write';
  * staging database, or a test fixture's). Each is plain Parquet,
  * readable as is by DuckDB, Spark or Trino; docs/data-model.md documents them and README.md their layout.
  */
-export async function writeDerivedTables(conn: DuckDBConnection, dir: string, opts: { articleText?: boolean } = {}): Promise<void> {
+export async function writeDerivedTables(conn: DuckDBConnection, dir: string, opts: { textRows?: 'file' | 'order' } = {}): Promise<void> {
   const file = (t: keyof typeof DERIVED_PARQUET_FILES) => quoteLiteral(join(dir, DERIVED_PARQUET_FILES[t]));
   // A failure names its statement (an out-of-memory error in a big run then says where).
   const run = async (sql: string) => {
@@ -39,20 +39,18 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string, op
     FROM (SELECT DISTINCT article_id, topic_id FROM topics) t JOIN d_bits b USING (topic_id)
     GROUP BY t.article_id`);
 
-  if (opts.articleText === false) {
-    // The caller writes article_text itself, in the articles' order: text_row is the row's place in that order.
-    await run(`CREATE OR REPLACE TEMP TABLE d_text_rows AS
-      SELECT article_id, CAST(row_number() OVER (ORDER BY ${ORDER_BY.articles}) - 1 AS INTEGER) AS text_row FROM articles`);
-  } else {
-    // Text alone, in the articles' order, in small row groups (2,048 rows: DuckDB rounds smaller sizes up to its
-    // vector size): the dashboard reads one row group by HTTP range to show an article or a list page.
-    await run(`COPY (SELECT article_id, text FROM articles ORDER BY ${ORDER_BY.articles})
-      TO ${file('article_text')} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
-    // Row numbers read back from the file itself, so they hold whatever order or row groups the writer chose.
-    await run(`CREATE OR REPLACE TEMP TABLE d_text_rows AS
-      SELECT article_id, CAST(file_row_number AS INTEGER) AS text_row
-      FROM read_parquet(${file('article_text')}, file_row_number = true)`);
-  }
+  // text_row: the article's row in articles.parquet, where the dashboard reads its text by row group. Read back from
+  // the file (written before this runs), so it holds whatever order the writer chose; or, with textRows 'order', the
+  // row number in ORDER_BY.articles order, for a caller that writes articles.parquet in that order (the pipeline,
+  // while this runs).
+  await run(
+    opts.textRows === 'order'
+      ? `CREATE OR REPLACE TEMP TABLE d_text_rows AS
+          SELECT article_id, CAST(row_number() OVER (ORDER BY ${ORDER_BY.articles}) - 1 AS INTEGER) AS text_row FROM articles`
+      : `CREATE OR REPLACE TEMP TABLE d_text_rows AS
+          SELECT article_id, CAST(file_row_number AS INTEGER) AS text_row
+          FROM read_parquet(${quoteLiteral(join(dir, PARQUET_FILES.articles))}, file_row_number = true)`
+  );
 
   await run(`CREATE OR REPLACE TEMP TABLE d_facts AS
     SELECT a.article_id, CAST(a.date AS DATE) AS date, a.country, a.source_id, a.source_name, a.lang,
@@ -67,11 +65,10 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string, op
   // whatever order a file was written in (it may then cover other articles' rows, which readers filter out).
   // One aggregate at a time into a temp table keyed by text_row (an integer): all four at once in one statement, with
   // article_id strings as keys, ran out of the 320 MB staging memory at 1M articles.
-  const parquet = (t: 'articles' | 'mentions' | 'terms' | 'topics' | 'stances') =>
+  const parquet = (t: 'mentions' | 'terms' | 'topics' | 'stances') =>
     `read_parquet(${quoteLiteral(join(dir, PARQUET_FILES[t]))}, file_row_number = true)`;
-  await run(`CREATE OR REPLACE TEMP TABLE d_rows_articles AS
-    SELECT x.text_row, CAST(a.file_row_number AS INTEGER) AS article_row
-    FROM (SELECT article_id, file_row_number FROM ${parquet('articles')}) a JOIN d_text_rows x USING (article_id)`);
+  // The text is read from articles.parquet: an article's row there is its text_row.
+  await run(`CREATE OR REPLACE TEMP TABLE d_rows_articles AS SELECT text_row, text_row AS article_row FROM d_text_rows`);
   for (const t of ['mentions', 'terms'] as const) {
     await run(`CREATE OR REPLACE TEMP TABLE d_rows_${t} AS
       SELECT x.text_row, CAST(min(r.file_row_number) AS INTEGER) AS lo, CAST(max(r.file_row_number) + 1 AS INTEGER) AS hi

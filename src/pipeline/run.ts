@@ -214,10 +214,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
   let phase = 'ingest';
   let phaseT = t0;
   let phaseRss = 0;
+  let phaseCpu = process.cpuUsage();
   const sampler = process.env.EM_TIMING ? setInterval(() => (phaseRss = Math.max(phaseRss, process.memoryUsage.rss())), 250) : null;
   const mark = (next: string) => {
     if (!sampler) return;
-    phases.push(`${phase} ${((performance.now() - phaseT) / 1000).toFixed(1)} s, peak ${Math.round(Math.max(phaseRss, process.memoryUsage.rss()) / 2 ** 20)} MB (heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB)`);
+    const cpu = process.cpuUsage(phaseCpu);
+    phaseCpu = process.cpuUsage();
+    phases.push(`${phase} ${((performance.now() - phaseT) / 1000).toFixed(1)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s), peak ${Math.round(Math.max(phaseRss, process.memoryUsage.rss()) / 2 ** 20)} MB (heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB)`);
     phase = next;
     phaseT = performance.now();
     phaseRss = 0;
@@ -373,7 +376,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
     await w.loadStaged(nSinks, dupOrds);
     mark('terms');
     await w.finishTerms(written, TERMS_PER_ARTICLE);
-    mark('sort articles');
     await w.writeParquet(out.tmp, nSinks, mark);
     mark('done');
     if (sampler) console.error(`[timing] ${phases.join('; ')}`);
@@ -390,7 +392,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
       rows: rows as Record<TableName, number>,
       rejects: rejects.length,
       rejects_by_reason: rejectsByReason,
-      files: PARQUET_FILES
+      files: PARQUET_FILES,
+      text_bytes: w.textBytes
     };
     out.writeFile(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
     out.writeFile(REJECTS_FILE, `${JSON.stringify(rejects, null, 2)}\n`);

@@ -283,14 +283,13 @@ for (const ds of DATASETS) {
     });
 
     it('a search covers titles only, and says so, when the corpus text is too big to load in the browser', async () => {
-      // The same data, with article_text.parquet announced as 1 GB to the size probe (a one-byte range read).
+      // The same data, with 1 GB of compressed text announced by manifest.json (as a pipeline run at 1M writes it).
       const p = await env.browser.newPage();
       try {
-        await p.route('**/article_text.parquet', (r) =>
-          r.request().headers()['range'] === 'bytes=0-0'
-            ? r.fulfill({ status: 206, headers: { 'content-range': 'bytes 0-0/1036000000', 'content-length': '1' }, body: 'P' })
-            : r.continue()
-        );
+        await p.route('**/manifest.json', async (r) => {
+          const res = await r.fetch();
+          await r.fulfill({ response: res, json: { ...(await res.json()), text_bytes: 1_036_000_000 } });
+        });
         // A word of seed titles; the list must hold only articles whose title contains it.
         await p.goto(env.server.url + 'articles/?q=' + encodeURIComponent('ا'));
         await p.waitForSelector('[data-testid=titles-only-notice]', { timeout: 60_000 });

@@ -12,6 +12,7 @@ import { arrowToRows, type ArrowTable } from '$lib/db/arrow-rows';
 import type { BoundQuery } from '$lib/db/types';
 import { EMPTY_FILTERS, UN_SYSTEM, type Filters } from '$lib/filters';
 import {
+  ARTICLE_TEXT,
   ARTICLE_TITLES,
   COLUMNS,
   DERIVED_PARQUET_FILES,
@@ -36,11 +37,12 @@ beforeAll(async () => {
   conn = wasm.connect();
   conn.query('SET autoload_known_extensions = false');
   conn.query('SET autoinstall_known_extensions = false');
-  // As the site does: `articles` without its text, which only `article_text` holds.
+  // As the site does: `articles` without its text, which `article_text` holds (the text column alone).
   for (const t of Object.keys(TABLES) as TableName[]) {
     const bytes = new Uint8Array(await readFile(join(env.dir, PARQUET_FILES[t])));
     const columns = t === 'articles' ? COLUMNS.articles.filter((c) => c !== 'text') : undefined;
     conn.insertArrowFromIPCStream(readParquet(bytes, { columns }).intoIPCStream(), { name: TABLES[t], create: true });
+    if (t === 'articles') conn.insertArrowFromIPCStream(readParquet(bytes, { columns: ['article_id', 'text'] }).intoIPCStream(), { name: ARTICLE_TEXT, create: true });
   }
   for (const t of Object.keys(DERIVED_TABLES) as DerivedTableName[]) {
     const bytes = new Uint8Array(await readFile(join(env.dir, DERIVED_PARQUET_FILES[t])));

@@ -4,8 +4,8 @@
  *
  * Three ways a table gets into DuckDB-WASM (see browser.ts for the design at 1M articles):
  *   - whole, on the first query naming it (`FROM`/`JOIN`): the tables of `LAZY_FILES`;
- *   - `article_text`: the row groups holding the rows a query declares in `BoundQuery.text` (whole for a full-text
- *     search);
+ *   - `article_text`: articles.parquet's `article_id, text` columns, of the row groups holding the rows a query
+ *     declares in `BoundQuery.text` (whole for a full-text search);
  *   - partial tables `<table>__rows` (schema.ts PARTIAL_TABLES): the row groups of `<table>`'s file holding the row
  *     ranges a query declares in `BoundQuery.parts`. Only per-article queries name them; a query naming one without
  *     declaring it fails, so a partly loaded table never answers a question about the whole table.
@@ -33,6 +33,8 @@ export interface ParquetSource {
   rowGroupStarts(): Promise<number[]>;
   /** The file's size in bytes, or null when the server does not say. */
   bytes(): Promise<number | null>;
+  /** Compressed bytes of one column over all row groups (from the footer), or null when unknown. */
+  columnBytes(column: string): Promise<number | null>;
 }
 
 /** The part of DuckDB-WASM's AsyncDuckDBConnection this Db uses. */
@@ -138,7 +140,7 @@ export class BrowserDb implements Db {
     private readonly lazyFiles: LazyFiles,
     private readonly terminate: () => Promise<unknown> = async () => {}
   ) {
-    this.#text = this.#source(DERIVED_PARQUET_FILES.article_text);
+    this.#text = this.#source(this.#fileOf('articles', PARQUET_FILES.articles));
   }
 
   #fileOf(table: string, fallback: string): string {
@@ -174,13 +176,14 @@ export class BrowserDb implements Db {
     return p;
   }
 
-  async fileBytes(table: string): Promise<number | null> {
-    const file =
-      (PARQUET_FILES as Record<string, string>)[table] !== undefined
-        ? this.#fileOf(table, (PARQUET_FILES as Record<string, string>)[table])
-        : (DERIVED_PARQUET_FILES as Record<string, string>)[table];
-    if (!file) return null;
-    return this.#source(file).bytes().catch(() => null);
+  /**
+   * Compressed bytes of the article text (the text column of articles.parquet): from the manifest (`text_bytes`),
+   * else from the file's footer, else the whole file's size; null when unknown.
+   */
+  async textBytes(): Promise<number | null> {
+    if (typeof this.manifest.text_bytes === 'number') return this.manifest.text_bytes;
+    const column = await this.#text.columnBytes('text').catch(() => null);
+    return column ?? this.#text.bytes().catch(() => null);
   }
 
   // ---- partial tables -----------------------------------------------------------------------------------------

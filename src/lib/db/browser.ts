@@ -12,9 +12,10 @@
  *     per day × country × source × lang × topic set, ~0.7 rows per article) loads on the first overview query or
  *     date range that cuts a week or month.
  *   - every other table on the first query that reads it (`FROM`/`JOIN` in its SQL); `articles` without `text`.
- *   - article text never whole, except for a full-text search: `article_text` starts empty and receives the row
- *     groups (2,048 articles each, read by HTTP range) that hold the rows a query declares in `BoundQuery.text`.
- *     Full-text search is offered only while article_text.parquet is at most FULL_TEXT_SEARCH_MAX_BYTES (filters.ts);
+ *   - article text never whole, except for a full-text search: `article_text` starts empty and receives the text
+ *     column of the row groups of articles.parquet (2,048 articles each, read by HTTP range) that hold the rows a
+ *     query declares in `BoundQuery.text`. Full-text search is offered only while that column is at most
+ *     FULL_TEXT_SEARCH_MAX_BYTES compressed (filters.ts);
  *     past that the list searches titles only (`article_titles`, the title column alone) and says so.
  *   - the overview's counts and the stance chart are computed in JS too (queries/cube.ts overviewFromDayCounts and
  *     TopicCube.overview; queries/stance-cube.ts, built in a worker): those pages draw without DuckDB, which starts
@@ -119,6 +120,21 @@ class RemoteParquet implements ParquetSource {
     const starts = [0];
     for (let i = 0; i < meta.numRowGroups(); i++) starts.push(starts[i] + meta.rowGroup(i).numRows());
     return starts;
+  }
+
+  async columnBytes(column: string): Promise<number | null> {
+    const file = await this.#open();
+    const meta = file ? file.metadata() : null;
+    if (!meta) return null;
+    let n = 0;
+    for (let i = 0; i < meta.numRowGroups(); i++) {
+      const g = meta.rowGroup(i);
+      for (let j = 0; j < g.numColumns(); j++) {
+        const c = g.column(j);
+        if (c.columnPath()[0] === column) n += c.compressedSize();
+      }
+    }
+    return n;
   }
 
   /** Size in bytes (null when the server does not say). */

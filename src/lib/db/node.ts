@@ -6,6 +6,7 @@ import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue }
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import {
+  ARTICLE_TEXT,
   ARTICLE_TITLES,
   DERIVED_PARQUET_FILES,
   DERIVED_TABLES,
@@ -89,6 +90,9 @@ export async function openNodeDb(dataDir: string, tables: TableName[] = Object.k
   for (const [name, table] of Object.entries(PARTIAL_TABLES)) {
     if (present.has(table)) await conn.run(`CREATE VIEW ${name} AS SELECT * FROM ${table}`);
   }
-  if (present.has(TABLES.articles)) await conn.run(`CREATE VIEW ${ARTICLE_TITLES} AS SELECT article_id, title FROM articles`);
+  if (present.has(TABLES.articles)) {
+    await conn.run(`CREATE VIEW ${ARTICLE_TITLES} AS SELECT article_id, title FROM articles`);
+    await conn.run(`CREATE VIEW ${ARTICLE_TEXT} AS SELECT article_id, text FROM articles`);
+  }
   return new NodeDb(instance, conn);
 }

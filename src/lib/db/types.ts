@@ -30,8 +30,8 @@ export interface Db {
   query<T extends object = Row>(q: BoundQuery): Promise<T[]>;
   close(): Promise<void>;
   /**
-   * Size in bytes of a table's file (derived or base table name), when known: the browser asks the server (HTTP HEAD);
-   * the Node Db returns null. Pages use it to avoid loading a whole table too big for the browser.
+   * Compressed bytes of the article text, when known (the browser reads them from the manifest or articles.parquet's
+   * footer; the Node Db has none). The article list uses it to avoid loading text too big for the browser.
    */
-  fileBytes?(table: string): Promise<number | null>;
+  textBytes?(): Promise<number | null>;
 }
