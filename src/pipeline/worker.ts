@@ -61,10 +61,6 @@ function json(row: object): string {
   if (s.includes('\\u') && LONE_SURROGATE.test(s)) return JSON.stringify(row, (_k, v) => (typeof v === 'string' ? v.toWellFormed() : v));
   return s;
 }
-function line(ord: number, row: object): string {
-  const s = json(row);
-  return s.length > 2 ? `{"_o":${ord},${s.slice(1)}\n` : `{"_o":${ord}}\n`;
-}
 /** A string as JSON, with a lone surrogate stored as U+FFFD (as json() does). */
 function jsonString(s: string | null | undefined): string {
   if (s === null || s === undefined) return 'null';
@@ -72,9 +68,37 @@ function jsonString(s: string | null | undefined): string {
   return j.includes('\\u') && LONE_SURROGATE.test(j) ? JSON.stringify(s.toWellFormed()) : j;
 }
 
+/**
+ * One staging file's pending bytes: strings are encoded straight into a reused buffer, written out once per batch.
+ * Writing each string (writeSync(fd, string)) allocated a Buffer per write and a joined string per batch: with the
+ * JSON it encodes, staging was ~30% of a worker's time.
+ */
+class StageBuffer {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  constructor(private readonly fd: number) {}
+  /** Appends `s` as UTF-8; returns its length in bytes. */
+  put(s: string): number {
+    // At most 3 bytes per UTF-16 code unit.
+    if (this.used + 3 * s.length > this.buf.length) {
+      this.flush();
+      if (3 * s.length > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length);
+    }
+    const n = this.buf.write(s, this.used);
+    this.used += n;
+    return n;
+  }
+  flush(): void {
+    let done = 0;
+    while (done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
+    this.used = 0;
+  }
+}
+
 /** Writes processed rows to staging files; keeps each batch's term keys until the main thread's verdict. */
 export class RowSink {
   private readonly fds = new Map<string, number>();
+  private readonly bufs = {} as Record<StagedName, StageBuffer>;
   private articleBytes = 0;
   private readonly pending = new Map<number, (string[] | null)[]>();
   /** Document frequency: key → slot in dfCount (one Map lookup per known key instead of a get and a set). */
@@ -85,7 +109,11 @@ export class RowSink {
     private readonly index: number,
     private readonly lex: Lexicons
   ) {
-    for (const t of STAGED) this.fds.set(t, openSync(stagedFile(dir, t, index), 'w'));
+    for (const t of STAGED) {
+      const fd = openSync(stagedFile(dir, t, index), 'w');
+      this.fds.set(t, fd);
+      this.bufs[t] = new StageBuffer(fd);
+    }
   }
 
   busyMs = 0;
@@ -125,9 +153,13 @@ export class RowSink {
 
   /** `batch[i]` null: no article at ordinal ordBase + i (a blank or rejected line); its meta is null. */
   private processBatchInner(seq: number, ordBase: number, batch: (RawArticle | null)[]): (ArticleMeta | null)[] {
-    const out: Record<StagedName, string[]> = { articles: [], articles_meta: [], mentions: [], topics: [], stances: [], term_cands: [] };
-    const articlesFd = this.fds.get('articles')!;
+    const b = this.bufs;
     const keys: (string[] | null)[] = [];
+    /** A row as one JSON line with the article's ordinal first. */
+    const row = (out: StageBuffer, ord: number, r: object) => {
+      const s = json(r);
+      out.put(s.length > 2 ? `{"_o":${ord},${s.slice(1)}\n` : `{"_o":${ord}}\n`);
+    };
     const metas = batch.map((raw, i): ArticleMeta | null => {
       const ord = ordBase + i;
       if (raw === null) {
@@ -144,18 +176,18 @@ export class RowSink {
       const a = p.article;
       const { text, ...meta } = a;
       const m = json(meta);
-      // Written at once: the write's byte count is the line's length, without encoding it twice.
-      const len = writeSync(articlesFd, `{"_o":${ord},${m.slice(1, -1)},"text":${jsonString(text)}}\n`);
-      out.articles_meta.push(`{"_o":${ord},"_off":${this.articleBytes},"_len":${len},${m.slice(1)}\n`);
+      // The whole row, text last; its byte length and offset go into articles_meta.
+      const len = b.articles.put(`{"_o":${ord},${m.slice(1, -1)},"text":`) + b.articles.put(jsonString(text)) + b.articles.put('}\n');
+      b.articles_meta.put(`{"_o":${ord},"_off":${this.articleBytes},"_len":${len},${m.slice(1)}\n`);
       this.articleBytes += len;
-      for (const r of p.mentions) out.mentions.push(line(ord, r));
-      for (const r of p.topics) out.topics.push(line(ord, r));
-      for (const r of p.stances) out.stances.push(line(ord, r));
-      if (p.terms.top.length) out.term_cands.push(line(ord, { article_id: a.article_id, len: p.terms.len || 1, c: p.terms.top.map((t) => ({ k: t.key, n: t.n, s: t.surface })) }));
+      for (const r of p.mentions) row(b.mentions, ord, r);
+      for (const r of p.topics) row(b.topics, ord, r);
+      for (const r of p.stances) row(b.stances, ord, r);
+      if (p.terms.top.length) row(b.term_cands, ord, { article_id: a.article_id, len: p.terms.len || 1, c: p.terms.top.map((t) => ({ k: t.key, n: t.n, s: t.surface })) });
       keys.push(p.terms.keys);
       return { ok: true, id: a.article_id, source: a.source_id ?? null, hash: a.content_hash, lang: a.lang, country: a.country ?? null, dated: Boolean(a.date) };
     });
-    for (const t of STAGED) if (out[t].length) writeSync(this.fds.get(t)!, out[t].join(''));
+    for (const t of STAGED) b[t].flush();
     this.pending.set(seq, keys);
     return metas;
   }
