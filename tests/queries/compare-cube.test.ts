@@ -9,7 +9,7 @@ import { normRows, openFixtureDb } from '../helpers/node-db';
 import { arrowTablesOf } from '../helpers/arrow-files';
 import { EMPTY_FILTERS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
-import { CoMentionCube } from '$lib/queries/comention-cube';
+import { CoMentionCube, NULL_DAY } from '$lib/queries/comention-cube';
 import { compareFromCube } from '$lib/queries/compare-cube';
 import { COMENTION_COLUMNS, coMentionCubeFromTables } from '$lib/db/comention-arrow';
 import type { EntityKind } from '$lib/schema';
@@ -121,6 +121,23 @@ describe('a tally from month totals = the same tally scanned', () => {
     while (sliced.prepareTallies(() => checks++ % 2 === 0) === 'pending') slices++;
     expect(slices).toBeGreaterThan(1);
     for (const f of [F({}), F({ countries: ['IR'], from: '2024-01-15' }), F({ topics: ['sanctions'], to: '2024-02-10' })]) expect(sliced.tally(f)).toEqual(scanned.tally(f));
+    // A stray date decades away (a text's "1950", "2090"): the months between hold no article and are left out of the
+    // totals (only months with articles are kept), with the same answers at every edge around them.
+    const state = cube.state();
+    const dated = [...state.date.keys()].filter((i) => state.date[i] !== NULL_DAY).sort((a, b) => state.date[a] - state.date[b] || a - b);
+    const date = Int32Array.from(state.date);
+    date[dated[0]] = Date.UTC(1950, 2, 10) / 86_400_000;
+    date[dated[dated.length - 1]] = Date.UTC(2090, 10, 3) / 86_400_000;
+    const strayMonths = new CoMentionCube({ state: { ...state, date } });
+    const strayScanned = new CoMentionCube({ state: { ...state, date } }, { monthTotals: false });
+    expect(strayMonths.prepareTallies()).toBe('done');
+    const strayBounds = [null, '1950-03-09', '1950-03-10', '1950-03-31', '1950-04-01', '1999-01-01', days[1], days[days.length - 2], '2090-11-01', '2090-11-03', '2090-11-04', '2090-12-01'];
+    for (const from of strayBounds)
+      for (const to of strayBounds)
+        for (const [countries, topics] of [[[], []], [['IR'], []], [[], ['sanctions']], [['IR', 'DZ', 'SA'], ['nuclear']]]) {
+          const f = F({ countries, topics, from, to });
+          expect(strayMonths.tally(f), JSON.stringify(f)).toEqual(strayScanned.tally(f));
+        }
     // The scan still serves what month totals cannot answer (two topics, sources, languages).
     for (const f of [F({ topics: ['sanctions', 'nuclear'], from: '2024-01-10' }), F({ sources: ['mehr'] }), F({ langs: ['fa'], countries: ['IR'] })])
       expect(byMonth.tally(f)).toEqual(scanned.tally(f));

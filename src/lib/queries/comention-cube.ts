@@ -152,7 +152,7 @@ export interface CoMentionCubeState {
  * layer 0 all of them, layer 1 + t those carrying topic bit t (t < `bits`).
  */
 interface MonthTotals {
-  /** First day of each month, and the day after the last one. */
+  /** First day of each month holding dated articles (of any country), and the day after the last one. */
   starts: number[];
   /** Per country code: how many of its rows (in #countryRows order) are dated; the undated ones follow. */
   nDated: number[];
@@ -591,31 +591,36 @@ export class CoMentionCube {
   #monthJobStart(): (MonthTotals & { c: number; k: number; b: number }) | null {
     const lists = this.#countryRows();
     const date = this.#date;
-    let minDay = Infinity;
-    let maxDay = -Infinity;
+    // The months holding dated articles, by their first day. Only those: a stray date decades away (a text's
+    // "1900" or "2090") would otherwise add every month in between to the totals (1,478 months instead of ~190 in
+    // the 1M benchmark, 19 MB of totals per country).
+    const monthDays = new Set<number>();
+    let lastDay = -Infinity;
+    const monthOf = (day: number, next: 0 | 1) => {
+      const d = new Date(day * DAY_MS);
+      return Math.round(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + next, 1) / DAY_MS);
+    };
     const nDated = lists.map((list) => {
       let k = 0;
+      let monthEnd = -Infinity;
       while (k < list.length && date[list[k]] !== NULL_DAY) {
         const d = date[list[k]];
         if (k > 0 && d < date[list[k - 1]]) return -1;
-        if (d < minDay) minDay = d;
-        if (d > maxDay) maxDay = d;
+        if (d >= monthEnd) {
+          monthDays.add(monthOf(d, 0));
+          monthEnd = monthOf(d, 1);
+          if (monthEnd > lastDay) lastDay = monthEnd;
+        }
         k++;
       }
       for (let j = k; j < list.length; j++) if (date[list[j]] !== NULL_DAY) return -1;
       return k;
     });
     if (nDated.includes(-1)) return null;
-    // Month b starts on day starts[b]; starts[B] is the day after the last month.
-    const starts: number[] = [];
-    if (minDay <= maxDay) {
-      const d0 = new Date(minDay * DAY_MS);
-      for (let y = d0.getUTCFullYear(), m = d0.getUTCMonth(); ; m++) {
-        const day = Math.round(Date.UTC(y, m, 1) / DAY_MS);
-        starts.push(day);
-        if (day > maxDay) break;
-      }
-    }
+    // Month b holds the days [starts[b], starts[b + 1]): from its first day up to the next month with articles (the
+    // days between hold none); starts[B] is the day after the last month.
+    const starts = [...monthDays].sort((a, b) => a - b);
+    if (starts.length) starts.push(lastDay);
     const B = Math.max(0, starts.length - 1);
     const E = this.#entId.length;
     const bits = Math.min(64, Math.max(0, ...this.#topics.map((t) => t.bit + 1)));
@@ -642,6 +647,11 @@ export class CoMentionCube {
    */
   prepareTallies(more: () => boolean = () => true): 'done' | 'pending' | 'unavailable' {
     if (this.#months !== undefined) return this.#months ? 'done' : 'unavailable';
+    // The articles by country first, in a slice of their own when it ends the slice (the job's start walks them).
+    if (!this.#monthJob && !this.#byCountry) {
+      this.#countryRows();
+      if (!more()) return 'pending';
+    }
     const job = (this.#monthJob ??= this.#monthJobStart());
     if (!job) {
       this.#months = null;
