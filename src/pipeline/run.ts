@@ -17,7 +17,7 @@ import { MANIFEST_FILE, PARQUET_FILES, REJECTS_FILE, SCHEMA_VERSION, type Manife
 import { inputBytes, readInput, type RawArticle, type RawLine } from './input';
 import { loadLexicons, type Lexicons } from './load-lexicons';
 import { bundleWorker } from './worker-bundle';
-import { RowSink, type ArticleMeta, type LineBatch, type LineResult, type WorkerRequest, type WorkerResponse } from './worker';
+import { RowSink, TERM_CHUNK, type ArticleMeta, type LineBatch, type LineResult, type WorkerRequest, type WorkerResponse } from './worker';
 import { AtomicDir, TableWriter } from './write';
 
 export interface RunOptions {
@@ -32,6 +32,8 @@ export interface RunOptions {
    * the TypeScript source through tsx (also when esbuild is missing or fails; env EM_WORKER_SOURCE=typescript).
    */
   workerSource?: 'bundle' | 'typescript';
+  /** Ordinals per staged term candidate file (worker.ts TERM_CHUNK by default; tests make it small). */
+  termChunk?: number;
   /** JSONL files above this size are streamed (input.ts STREAM_JSONL_BYTES by default); with worker threads, the workers parse their lines. */
   streamJsonlBytes?: number;
   /** `bytes` of article text read so far; `totalBytes` is the size of the input files (an upper bound). */
@@ -122,12 +124,12 @@ class Pool {
   private readonly finishing: (() => void)[] = [];
   private failure: Error | null = null;
   /** `bundle`: the worker as one CommonJS file (worker-bundle.ts); null runs the TypeScript source through tsx. */
-  constructor(n: number, stageDir: string, bundle: string | null) {
+  constructor(n: number, stageDir: string, bundle: string | null, termChunk: number) {
     const boot = bundle ?? new URL('./worker-boot.mjs', import.meta.url);
     const entry = new URL('./worker.ts', import.meta.url).href;
     for (let i = 0; i < n; i++) {
       // A bounded old generation makes each worker collect early instead of growing to V8's default heap size.
-      const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker', stageDir, index: i }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+      const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker', stageDir, index: i, termChunk }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       w.on('message', (m: WorkerResponse) => {
         if (m.kind === 'batch' || m.kind === 'lines') {
           const done = this.pending.get(m.seq);
@@ -233,9 +235,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
       const bundle = source === 'bundle' ? await bundleWorker(w.stageDir) : { file: null, reason: 'asked for' };
       if (bundle.file === null && process.env.EM_TIMING) console.error(`[timing] workers run the TypeScript source: ${bundle.reason}`);
       if (process.env.EM_TIMING) console.error(`[timing] workers start at ${Math.round(performance.now())} ms (${bundle.file ? 'bundle' : 'tsx'})`);
-      pool = new Pool(nWorkers, w.stageDir, bundle.file);
+      pool = new Pool(nWorkers, w.stageDir, bundle.file, opts.termChunk ?? TERM_CHUNK);
     }
-    const local = pool ? null : new RowSink(w.stageDir, 0, lex);
+    const local = pool ? null : new RowSink(w.stageDir, 0, lex, opts.termChunk ?? TERM_CHUNK);
     const nSinks = pool ? pool.size : 1;
     const loc = (raw: Origin) => {
       let f = fileIdx.get(raw.input_file);

@@ -2,13 +2,13 @@
  * Writes the tables to Parquet with native DuckDB, into a temporary folder that replaces the output folder only
  * once everything is written: a failed run never leaves half-written output behind.
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, existsSync, writeFileSync, writeSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, existsSync, writeFileSync, writeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, basename } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { writeDerivedTables } from './derived';
 import { COLUMNS, PARQUET_FILES, SQL_TYPES, TABLES, type TableName } from '../lib/schema';
-import { stagedFile, type StagedName } from './worker';
+import { stagedFile, TERM_CANDS_FILE, type StagedName } from './worker';
 
 /**
  * Sort keys chosen so that readers can prune row groups by their min/max statistics: articles by date (date-range
@@ -81,7 +81,7 @@ const JSON_OPTS = "format = 'newline_delimited', maximum_object_size = 16777216"
 export class TableWriter {
   /** Set by loadStaged: the staged files and the filter that drops duplicates' rows. */
   private staged: { files: (name: StagedName) => string[]; keep: string } | null = null;
-  private termsSql: string | null = null;
+  private termsSql: ((files: string[]) => string) | null = null;
   /** Compressed bytes of articles.parquet's text column (manifest.json `text_bytes`), once written. */
   textBytes = 0;
 
@@ -163,22 +163,34 @@ export class TableWriter {
 
   /**
    * TF-IDF over the whole run: tf = count / article length, idf = ln((1 + N) / (1 + df) + 1); words in more than half
-   * of the articles are not distinctive. Keeps the top `perArticle` per article. Computed by writeParquet's COPY,
-   * straight from the staged candidates.
+   * of the articles are not distinctive. Keeps the top `perArticle` per article. Ranked by writeParquet, a chunk of
+   * staged candidates at a time (worker.ts TERM_CHUNK): `termsSql(files)` is the query for one chunk's files.
    */
   async finishTerms(nArticles: number, perArticle: number): Promise<void> {
-    const { files, keep } = this.staged!;
+    const { keep } = this.staged!;
     const n = Math.max(0, Math.floor(nArticles));
     const maxDf = n < 4 ? Number.MAX_SAFE_INTEGER : Math.max(2, n * 0.5);
-    this.termsSql = `
+    this.termsSql = (files: string[]) => `
       SELECT article_id, s AS term, round(score, 5) AS score, CAST(rank AS INTEGER) AS rank FROM (
         SELECT c.article_id, c.s, (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) AS score,
                row_number() OVER (PARTITION BY c._o ORDER BY (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) DESC, c.k) AS rank
-        FROM (SELECT _o, article_id, len, unnest(c, recursive := true) FROM read_json(${fileList(files('term_cands'))}, ${JSON_OPTS},
+        FROM (SELECT _o, article_id, len, unnest(c, recursive := true) FROM read_json(${fileList(files)}, ${JSON_OPTS},
           columns = {'_o': 'BIGINT', 'article_id': 'VARCHAR', 'len': 'INTEGER', 'c': 'STRUCT(k VARCHAR, n INTEGER, s VARCHAR)[]'}) ${keep}) c
         JOIN term_df d ON c.k = d.key
         WHERE d.df < ${maxDf}
       ) WHERE rank <= ${Math.floor(perArticle)}`;
+  }
+
+  /** The staged term candidate files, by chunk (in chunk order). */
+  private termChunks(): string[][] {
+    const byChunk = new Map<number, string[]>();
+    for (const f of readdirSync(this.stageDir)) {
+      const m = TERM_CANDS_FILE.exec(f);
+      if (!m) continue;
+      const c = Number(m[1]);
+      byChunk.set(c, [...(byChunk.get(c) ?? []), join(this.stageDir, f)]);
+    }
+    return [...byChunk].sort((a, b) => a[0] - b[0]).map(([, files]) => files.sort());
   }
 
   append<T extends TableName>(table: T, row: object): void {
@@ -308,9 +320,14 @@ export class TableWriter {
         for (const f of files(t)) rmSync(f, { force: true });
         timing(`${t} written`);
       }
-      this.counts.terms = await this.run(`COPY (SELECT ${selectOf('terms')} FROM (${this.termsSql}) ORDER BY ${ORDER_BY.terms}) TO ${to('terms')} ${opts('terms')}`);
-      for (const f of files('term_cands')) rmSync(f, { force: true });
-      await this.run('DROP TABLE term_df');
+      // Ranked a chunk at a time into a table, then written in order.
+      await this.run(`CREATE TEMP TABLE terms_ranked (${COLUMNS.terms.map((c) => `${quoteIdent(c)} ${SQL_TYPES.terms[c]}`).join(', ')})`);
+      for (const chunk of this.termChunks()) {
+        await this.run(`INSERT INTO terms_ranked ${this.termsSql!(chunk)}`);
+        for (const f of chunk) rmSync(f, { force: true });
+      }
+      this.counts.terms = await this.run(`COPY (SELECT ${selectOf('terms')} FROM terms_ranked ORDER BY ${ORDER_BY.terms}) TO ${to('terms')} ${opts('terms')}`);
+      await this.run('DROP TABLE terms_ranked; DROP TABLE term_df');
       for (const t of ['entities', 'topic_defs'] as const) await this.run(`COPY (SELECT ${selectOf(t)} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${to(t)} ${opts(t)}`);
       timing('tables written');
       // The derived tables read the text-less tables back from their Parquet files.

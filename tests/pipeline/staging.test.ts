@@ -40,6 +40,8 @@ describe('staging through worker files', () => {
     await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2ts'), workers: 2, workerSource: 'typescript' });
     // Streamed, as a file over 16 MB is: the workers decode and parse the lines themselves.
     await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2s'), workers: 2, streamJsonlBytes: 0 });
+    // Term candidates staged in chunks of 64 ordinals (a batch of 200 spans several) and ranked chunk by chunk.
+    await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2c'), workers: 2, termChunk: 64 });
     const rejects = JSON.parse(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8')) as RejectRow[];
     expect(readFileSync(join(dir, 'w1', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
     expect(rejects.map((r) => [r.input_line, r.reason, r.detail])).toEqual([
@@ -55,7 +57,7 @@ describe('staging through worker files', () => {
     const one = async (sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0][0]);
     expect(readFileSync(join(dir, 'w2ts', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
     expect(readFileSync(join(dir, 'w2s', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
-    for (const [f, other] of [...Object.values(PARQUET_FILES), ...Object.values(DERIVED_PARQUET_FILES)].flatMap((f) => [[f, 'w2'], [f, 'w2ts'], [f, 'w2s']])) {
+    for (const [f, other] of [...Object.values(PARQUET_FILES), ...Object.values(DERIVED_PARQUET_FILES)].flatMap((f) => [[f, 'w2'], [f, 'w2ts'], [f, 'w2s'], [f, 'w2c']])) {
       const a = `read_parquet('${join(dir, 'w1', f)}', file_row_number = true)`;
       const b = `read_parquet('${join(dir, other, f)}', file_row_number = true)`;
       // Same rows in the same order (file_row_number included).
