@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDerivedTables } from '../src/pipeline/derived';
-import { ARTICLE_ROW_GROUP_ROWS, ORDER_BY, quoteLiteral } from '../src/pipeline/write';
+import { ARTICLE_ROW_GROUP_ROWS, columnBytesOf, ORDER_BY, quoteLiteral } from '../src/pipeline/write';
 import { COLUMNS, MANIFEST_FILE, PARQUET_FILES, TABLES, type Manifest, type TableName } from '../src/lib/schema';
 
 const { values } = parseArgs({
@@ -97,9 +97,7 @@ for (const t of Object.keys(TABLES) as TableName[]) {
   console.error(`[scale] ${t} written: ${rows[t]} rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 await writeDerivedTables(conn, tmp);
-const textBytes = Number(
-  (await conn.runAndReadAll(`SELECT coalesce(sum(total_compressed_size), 0)::BIGINT FROM parquet_metadata(${quoteLiteral(join(tmp, PARQUET_FILES.articles))}) WHERE path_in_schema = 'text'`)).getRows()[0][0]
-);
+const textBytes = await columnBytesOf(conn, join(tmp, PARQUET_FILES.articles), 'text');
 console.error(`[scale] derived tables written (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 conn.closeSync();
 db.closeSync();

@@ -17,7 +17,7 @@ import { MANIFEST_FILE, PARQUET_FILES, REJECTS_FILE, SCHEMA_VERSION, type Manife
 import { inputBytes, readInput, type RawArticle, type RawLine } from './input';
 import { loadLexicons, type Lexicons } from './load-lexicons';
 import { bundleWorker } from './worker-bundle';
-import { RowSink, TERM_CHUNK, type ArticleMeta, type LineBatch, type LineResult, type WorkerRequest, type WorkerResponse } from './worker';
+import { RowSink, type ArticleMeta, type LineBatch, type LineResult, type WorkerRequest, type WorkerResponse } from './worker';
 import { AtomicDir, TableWriter } from './write';
 
 export interface RunOptions {
@@ -124,7 +124,7 @@ class Pool {
   private readonly finishing: (() => void)[] = [];
   private failure: Error | null = null;
   /** `bundle`: the worker as one CommonJS file (worker-bundle.ts); null runs the TypeScript source through tsx. */
-  constructor(n: number, stageDir: string, bundle: string | null, termChunk: number) {
+  constructor(n: number, stageDir: string, bundle: string | null, termChunk: number | undefined) {
     const boot = bundle ?? new URL('./worker-boot.mjs', import.meta.url);
     const entry = new URL('./worker.ts', import.meta.url).href;
     for (let i = 0; i < n; i++) {
@@ -235,9 +235,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
       const bundle = source === 'bundle' ? await bundleWorker(w.stageDir) : { file: null, reason: 'asked for' };
       if (bundle.file === null && process.env.EM_TIMING) console.error(`[timing] workers run the TypeScript source: ${bundle.reason}`);
       if (process.env.EM_TIMING) console.error(`[timing] workers start at ${Math.round(performance.now())} ms (${bundle.file ? 'bundle' : 'tsx'})`);
-      pool = new Pool(nWorkers, w.stageDir, bundle.file, opts.termChunk ?? TERM_CHUNK);
+      pool = new Pool(nWorkers, w.stageDir, bundle.file, opts.termChunk);
     }
-    const local = pool ? null : new RowSink(w.stageDir, 0, lex, opts.termChunk ?? TERM_CHUNK);
+    const local = pool ? null : new RowSink(w.stageDir, 0, lex, opts.termChunk);
     const nSinks = pool ? pool.size : 1;
     const loc = (raw: Origin) => {
       let f = fileIdx.get(raw.input_file);

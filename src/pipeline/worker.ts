@@ -84,7 +84,11 @@ function jsonString(s: string | null | undefined): string {
 class StageBuffer {
   private buf = Buffer.allocUnsafe(1 << 20);
   private used = 0;
-  constructor(private readonly fd: number) {}
+  private readonly fd: number;
+  /** `mode` 'a' appends to the file (a term chunk a sink comes back to), 'w' starts it afresh. */
+  constructor(path: string, mode: 'w' | 'a' = 'w') {
+    this.fd = openSync(path, mode);
+  }
   /** Appends `s` as UTF-8; returns its length in bytes. */
   put(s: string): number {
     // At most 3 bytes per UTF-16 code unit.
@@ -101,15 +105,17 @@ class StageBuffer {
     while (done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
     this.used = 0;
   }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
 }
 
 /** Writes processed rows to staging files; keeps each batch's term keys until the main thread's verdict. */
 export class RowSink {
-  private readonly fds = new Map<string, number>();
   private readonly bufs = {} as Record<StagedName, StageBuffer>;
-  /** The term candidates' current chunk (TERM_CHUNK), its file and buffer. */
+  /** The term candidates' current chunk (TERM_CHUNK) and its file. */
   private termChunk = -1;
-  private termFd = -1;
   private termBuf: StageBuffer | null = null;
   private articleBytes = 0;
   private readonly pending = new Map<number, (string[] | null)[]>();
@@ -123,11 +129,7 @@ export class RowSink {
     /** Ordinals per term candidate file (TERM_CHUNK; tests make it small). */
     private readonly termChunkSize = TERM_CHUNK
   ) {
-    for (const t of STAGED) {
-      const fd = openSync(stagedFile(dir, t, index), 'w');
-      this.fds.set(t, fd);
-      this.bufs[t] = new StageBuffer(fd);
-    }
+    for (const t of STAGED) this.bufs[t] = new StageBuffer(stagedFile(dir, t, index));
   }
 
   busyMs = 0;
@@ -170,9 +172,8 @@ export class RowSink {
     const b = this.bufs;
     const chunk = Math.floor(ordBase / this.termChunkSize);
     if (chunk !== this.termChunk) {
-      this.closeTermFile();
-      this.termFd = openSync(termCandsFile(this.dir, chunk, this.index), 'a');
-      this.termBuf = new StageBuffer(this.termFd);
+      this.termBuf?.close();
+      this.termBuf = new StageBuffer(termCandsFile(this.dir, chunk, this.index), 'a');
       this.termChunk = chunk;
     }
     const terms = this.termBuf!;
@@ -241,19 +242,11 @@ export class RowSink {
     }
   }
 
-  private closeTermFile(): void {
-    if (this.termFd < 0) return;
-    this.termBuf!.flush();
-    closeSync(this.termFd);
-    this.termFd = -1;
-    this.termBuf = null;
-  }
-
   /** Closes the files and writes this sink's document frequencies (key, df) as CSV. */
   finish(): void {
-    for (const fd of this.fds.values()) closeSync(fd);
-    this.fds.clear();
-    this.closeTermFile();
+    for (const t of STAGED) this.bufs[t].close();
+    this.termBuf?.close();
+    this.termBuf = null;
     const fd = openSync(stagedFile(this.dir, 'df', this.index), 'w');
     try {
       let buf: string[] = [];

@@ -32,6 +32,14 @@ export function quoteLiteral(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/** Compressed bytes of one column of a Parquet file (manifest.json `text_bytes` is the text column of articles). */
+export async function columnBytesOf(conn: DuckDBConnection, file: string, column: string): Promise<number> {
+  const r = await conn.runAndReadAll(
+    `SELECT coalesce(sum(total_compressed_size), 0)::BIGINT FROM parquet_metadata(${quoteLiteral(file)}) WHERE path_in_schema = ${quoteLiteral(column)}`
+  );
+  return Number(r.getRows()[0][0]);
+}
+
 /** DATE columns are staged as VARCHAR (ISO) and cast on export; the appender's date type needs day numbers. */
 function stagingType(t: string): string {
   return t === 'DATE' ? 'VARCHAR' : t;
@@ -269,9 +277,7 @@ export class TableWriter {
             TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ARTICLE_ROW_GROUP_ROWS})`,
           conn
         );
-        this.textBytes = Number(
-          (await conn.runAndReadAll(`SELECT coalesce(sum(total_compressed_size), 0)::BIGINT FROM parquet_metadata(${quoteLiteral(file)}) WHERE path_in_schema = 'text'`)).getRows()[0][0]
-        );
+        this.textBytes = await columnBytesOf(conn, file, 'text');
       } finally {
         conn.closeSync();
       }

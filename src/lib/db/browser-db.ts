@@ -11,6 +11,7 @@
  *     declaring it fails, so a partly loaded table never answers a question about the whole table.
  */
 import {
+  ARTICLE_TEXT,
   ARTICLE_TITLES,
   COLUMNS,
   DERIVED_COLUMNS,
@@ -260,7 +261,7 @@ export class BrowserDb implements Db {
         if (!p) {
           p = this.#text
             .read({ rowGroups: [g], columns: ['article_id', 'text'] })
-            .then(async (ipc) => void (await this.conn.insertArrowFromIPCStream(ipc, { name: 'article_text', create: false })));
+            .then(async (ipc) => void (await this.conn.insertArrowFromIPCStream(ipc, { name: ARTICLE_TEXT, create: false })));
           p.catch(() => this.#textGroups.delete(g));
           this.#textGroups.set(g, p);
         }
@@ -274,8 +275,8 @@ export class BrowserDb implements Db {
       // Row groups already fetched would be inserted twice: start the table afresh.
       await Promise.allSettled(this.#textGroups.values());
       const ipc = await this.#text.read({ columns: ['article_id', 'text'] });
-      await this.conn.query('DELETE FROM article_text');
-      await this.conn.insertArrowFromIPCStream(ipc, { name: 'article_text', create: false });
+      await this.conn.query(`DELETE FROM ${ARTICLE_TEXT}`);
+      await this.conn.insertArrowFromIPCStream(ipc, { name: ARTICLE_TEXT, create: false });
     })();
     this.#allText.catch(() => (this.#allText = null));
     return this.#allText;
@@ -323,7 +324,7 @@ export class BrowserDb implements Db {
         ranges.filter((r) => r.row_start !== null && r.row_end !== null).map((r) => ({ start: r.row_start!, end: r.row_end! }))
       );
     }
-    if (tables.includes('article_text')) {
+    if (tables.includes(ARTICLE_TEXT)) {
       if (q.text && 'rows' in q.text) {
         const rows = await this.#query<{ text_row: number | null }>(q.text.rows);
         await this.#ensureTextRows(rows.map((r) => r.text_row).filter((r): r is number => r !== null));

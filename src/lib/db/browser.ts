@@ -29,7 +29,7 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import initParquet, { ParquetFile } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import type { Manifest } from '$lib/schema';
+import { ARTICLE_TEXT, type Manifest } from '$lib/schema';
 import { fetchManifest, fetchOk } from './fetch-data';
 import type { Db } from './types';
 import { BrowserDb, LAZY_FILES, type ParquetSource } from './browser-db';
@@ -170,7 +170,7 @@ export async function openBrowserDb(
     // Fail fast instead of trying to download an extension from the internet (STACK.md).
     await conn.query('SET autoload_known_extensions = false');
     await conn.query('SET autoinstall_known_extensions = false');
-    await conn.query('CREATE TABLE article_text (article_id VARCHAR, text VARCHAR)');
+    await conn.query(`CREATE TABLE ${ARTICLE_TEXT} (article_id VARCHAR, text VARCHAR)`);
 
     onProgress({ phase: 'manifest', message: 'Loading data/manifest.json…', done: 0, total });
     const manifest = await manifestP;
