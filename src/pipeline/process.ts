@@ -15,6 +15,7 @@ import type { Lexicons } from './load-lexicons';
 import { normalizeForMatch, normalizeTerm, toOriginalSpan, type Normalized } from './normalize';
 import { guessSource } from './sources';
 import { codeUnitTable } from './code-table';
+import { hashRange, TermVocab } from './term-vocab';
 
 export interface Processed {
   article: ArticleRow;
@@ -92,8 +93,8 @@ export function arCliticLength(k: string): number {
 }
 
 export interface TermCounts {
-  /** Every distinct counted form in the article (for document frequency). */
-  keys: string[];
+  /** Every distinct counted form in the article (for document frequency), as ids in the vocabulary it was counted in. */
+  ids: Int32Array;
   /** The most frequent forms: key, count and the word as the article first wrote it. */
   top: { key: string; n: number; surface: string }[];
   /** Number of counted words. */
@@ -103,13 +104,40 @@ export interface TermCounts {
 /** Words per article kept as TF-IDF candidates. */
 export const TERM_CANDIDATES = 30;
 
+/** The stop words, looked up by a range of the text without slicing it. */
+const STOP_VOCAB = new TermVocab();
+for (const w of STOP) STOP_VOCAB.idOf(w, 0, w.length, hashRange(w, 0, w.length));
+/** A vocabulary for callers without their own (a RowSink keeps one per worker, for its document frequencies). */
+export const sharedVocab = (): TermVocab => (defaultVocab ??= new TermVocab((k) => STOP.has(k)));
+let defaultVocab: TermVocab | null = null;
+export const newTermVocab = (): TermVocab => new TermVocab((k) => STOP.has(k));
+
+/**
+ * AR_CLITIC on s[from, to) (a word of 3+ characters), as arCliticLength: the matched length, negated when the match
+ * ends in «ال», 0 when none.
+ */
+function arCliticLengthAt(s: string, from: number, to: number): number {
+  const n = to - from;
+  const c0 = s.charCodeAt(from);
+  const w = c0 === C_WAW || c0 === C_FEH ? 1 : 0;
+  for (let a = w; a >= 0; a--) {
+    const c = s.charCodeAt(from + a);
+    for (let b = c === C_BEH || c === C_KEHEH ? 1 : 0; b >= 0; b--) {
+      const p = a + b;
+      if (n - (p + 2) >= 3 && s.charCodeAt(from + p) === C_ALEF && s.charCodeAt(from + p + 1) === C_LAM) return -(p + 2);
+    }
+  }
+  for (let a = w; a >= 0; a--) if (n - (a + 2) >= 3 && s.charCodeAt(from + a) === C_LAM && s.charCodeAt(from + a + 1) === C_LAM) return a + 2;
+  return 0;
+}
+
 /**
  * Content words for TF-IDF from the normalised text, keyed by a clitic-free normalised form («والروسي» and «الروسي»
- * count as «روسي») and shown in the article's own spelling: 3+ letters, no stop words, no numbers.
+ * count as «روسي») and shown in the article's own spelling: 3+ letters, no stop words, no numbers. Keys are counted
+ * by their id in `vocab`: a word in the Arabic block is looked up from its range of the text, without a string.
  */
-export function contentTerms(nz: Normalized, text: string, lang: string): TermCounts {
-  // Term → first-seen index into termN/termNs/termNe.
-  const counts = new Map<string, number>();
+export function contentTerms(nz: Normalized, text: string, lang: string, vocab: TermVocab = sharedVocab()): TermCounts {
+  let nTerms = 0;
   let len = 0;
   const norm = nz.norm;
   const L = norm.length;
@@ -143,40 +171,61 @@ export function contentTerms(nz: Normalized, text: string, lang: string): TermCo
       if (w === 0 || (w === 1 && LETTER_OR_MARK[c] === 0)) break;
     }
     if (i - start < 3) continue;
-    const word = norm.slice(start, i);
-    let key = cased ? word.toLowerCase() : word;
+    let id: number;
     // Shown from the article («الروسي» for «والروسي»), counted without it («روسي»).
     let skip = 0;
-    if (ar) {
-      const c = arCliticLength(key);
-      if (c !== 0) {
-        const n = c < 0 ? -c : c;
-        key = key.slice(n);
-        skip = c < 0 ? n - 2 : 0;
+    if (!cased) {
+      // The key is a range of the text: the word, after its clitic in Arabic.
+      let from = start;
+      if (ar) {
+        const cl = arCliticLengthAt(norm, start, i);
+        if (cl !== 0) {
+          const n = cl < 0 ? -cl : cl;
+          from = start + n;
+          skip = cl < 0 ? n - 2 : 0;
+        }
       }
+      if (i - from < 3) continue;
+      id = vocab.idOf(norm, from, i, hashRange(norm, from, i));
+      if (vocab.stop[id] === 1 || (from !== start && STOP_VOCAB.find(norm, start, i, hashRange(norm, start, i)) >= 0)) continue;
+    } else {
+      const word = norm.slice(start, i);
+      let key = word.toLowerCase();
+      if (ar) {
+        const cl = arCliticLength(key);
+        if (cl !== 0) {
+          const n = cl < 0 ? -cl : cl;
+          key = key.slice(n);
+          skip = cl < 0 ? n - 2 : 0;
+        }
+      }
+      if (key.length < 3 || STOP.has(key) || (key !== word && STOP.has(word))) continue;
+      id = vocab.idOf(key, 0, key.length, hashRange(key, 0, key.length));
     }
-    if (key.length < 3 || STOP.has(key) || (key !== word && STOP.has(word))) continue;
     len++;
-    const k = counts.get(key);
-    if (k !== undefined) termN[k]++;
-    else {
-      const id = counts.size;
-      if (id === termN.length) growTermArrays();
-      counts.set(key, id);
-      termN[id] = 1;
-      termNs[id] = start + skip;
-      termNe[id] = i;
+    const tf = vocab.tf;
+    if (tf[id]++ === 0) {
+      if (nTerms === termId.length) growTermArrays();
+      termId[nTerms] = id;
+      termNs[nTerms] = start + skip;
+      termNe[nTerms] = i;
+      nTerms++;
     }
   }
-  const keys = [...counts.keys()];
-  const top = topByCount(keys, termN, TERM_CANDIDATES).map((id) => {
-    const [s0, e0] = toOriginalSpan(nz, termNs[id], termNe[id]);
-    return { key: keys[id], n: termN[id], surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
+  const tf = vocab.tf;
+  for (let j = 0; j < nTerms; j++) {
+    termN[j] = tf[termId[j]];
+    tf[termId[j]] = 0;
+  }
+  const top = topByCount(nTerms, termN, TERM_CANDIDATES).map((j) => {
+    const [s0, e0] = toOriginalSpan(nz, termNs[j], termNe[j]);
+    return { key: vocab.key(termId[j]), n: termN[j], surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
   });
-  return { keys, top, len };
+  return { ids: termId.slice(0, nTerms), top, len };
 }
 
-/** Per term of the current contentTerms call, by first-seen index: count and the normalised span of its first word. */
+/** Per term of the current contentTerms call, by first-seen index: its id, count and the normalised span of its first word. */
+let termId = new Int32Array(4096);
 let termN = new Int32Array(4096);
 let termNs = new Int32Array(4096);
 let termNe = new Int32Array(4096);
@@ -186,18 +235,18 @@ function growTermArrays(): void {
     b.set(a);
     return b;
   };
+  termId = grow(termId);
   termN = grow(termN);
   termNs = grow(termNs);
   termNe = grow(termNe);
 }
 
 /**
- * The first `k` term indices (0 … keys.length − 1, first-seen order) as `[...].sort((a, b) => n[b] - n[a])` would
+ * The first `k` term indices (0 … size − 1, first-seen order) as `[...].sort((a, b) => n[b] - n[a])` would
  * order them (a stable sort: ties keep first-seen order), without sorting every term: a count histogram gives the
  * smallest count that makes the cut.
  */
-function topByCount(keys: string[], n: Int32Array, k: number): number[] {
-  const size = keys.length;
+function topByCount(size: number, n: Int32Array, k: number): number[] {
   const byCount = (a: number, b: number) => n[b] - n[a];
   const ids: number[] = [];
   if (size <= k) {
@@ -223,7 +272,8 @@ function topByCount(keys: string[], n: Int32Array, k: number): number[] {
   return ids.sort(byCount);
 }
 
-export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
+/** `vocab`: where the article's term keys are counted (a RowSink passes its own, for its document frequencies). */
+export function processArticle(raw: RawArticle, lex: Lexicons, vocab?: TermVocab): Processed {
   const cleaned = cleanText(raw.text, lex.boilerplate);
   // JSONL/CSV titles come separately; they open the display text so that mentions in titles have offsets too.
   let text = cleaned.text;
@@ -288,7 +338,7 @@ export function processArticle(raw: RawArticle, lex: Lexicons): Processed {
     n_sentences: analysis.sentences.length,
     content_hash: hash
   };
-  return { article, mentions: analysis.mentions, topics: analysis.topics, stances: analysis.stances, terms: contentTerms(nz, text, lang) };
+  return { article, mentions: analysis.mentions, topics: analysis.topics, stances: analysis.stances, terms: contentTerms(nz, text, lang, vocab) };
 }
 
 export class EmptyArticleError extends Error {

@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseJsonlLine, type RawArticle } from './input';
 import type { RejectRow } from '../lib/schema';
 import { loadLexicons, type Lexicons } from './load-lexicons';
-import { EmptyArticleError, processArticle } from './process';
+import { EmptyArticleError, newTermVocab, processArticle } from './process';
 
 /** What the main thread needs of one article: its dedupe keys and the counts for the summary. */
 export type ArticleMeta =
@@ -118,9 +118,10 @@ export class RowSink {
   private termChunk = -1;
   private termBuf: StageBuffer | null = null;
   private articleBytes = 0;
-  private readonly pending = new Map<number, (string[] | null)[]>();
-  /** Document frequency: key → slot in dfCount (one Map lookup per known key instead of a get and a set). */
-  private readonly dfSlot = new Map<string, number>();
+  /** Per batch in flight: each article's term ids, until the main thread's verdict. */
+  private readonly pending = new Map<number, (Int32Array | null)[]>();
+  /** This sink's term keys; their document frequencies by id. */
+  private readonly vocab = newTermVocab();
   private dfCount = new Int32Array(1 << 16);
   constructor(
     private readonly dir: string,
@@ -177,7 +178,7 @@ export class RowSink {
       this.termChunk = chunk;
     }
     const terms = this.termBuf!;
-    const keys: (string[] | null)[] = [];
+    const keys: (Int32Array | null)[] = [];
     /** A row as one JSON line with the article's ordinal first. */
     const row = (out: StageBuffer, ord: number, r: object) => {
       const s = json(r);
@@ -191,7 +192,7 @@ export class RowSink {
       }
       let p;
       try {
-        p = processArticle(raw, this.lex);
+        p = processArticle(raw, this.lex, this.vocab);
       } catch (e) {
         keys.push(null);
         return { ok: false, empty: e instanceof EmptyArticleError, message: (e as Error).message.slice(0, 300) };
@@ -207,7 +208,7 @@ export class RowSink {
       for (const r of p.topics) row(b.topics, ord, r);
       for (const r of p.stances) row(b.stances, ord, r);
       if (p.terms.top.length) row(terms, ord, { article_id: a.article_id, len: p.terms.len || 1, c: p.terms.top.map((t) => ({ k: t.key, n: t.n, s: t.surface })) });
-      keys.push(p.terms.keys);
+      keys.push(p.terms.ids);
       return { ok: true, id: a.article_id, source: a.source_id ?? null, hash: a.content_hash, lang: a.lang, country: a.country ?? null, dated: Boolean(a.date) };
     });
     for (const t of STAGED) b[t].flush();
@@ -222,23 +223,16 @@ export class RowSink {
     this.pending.delete(seq);
     if (!keys) return;
     const skip = new Set(dups);
-    const slots = this.dfSlot;
+    if (this.dfCount.length < this.vocab.size) {
+      const grown = new Int32Array(Math.max(this.vocab.size, this.dfCount.length * 2));
+      grown.set(this.dfCount);
+      this.dfCount = grown;
+    }
+    const df = this.dfCount;
     for (let i = 0; i < keys.length; i++) {
-      const ks = keys[i];
-      if (!ks || skip.has(i)) continue;
-      for (let j = 0; j < ks.length; j++) {
-        let slot = slots.get(ks[j]);
-        if (slot === undefined) {
-          slot = slots.size;
-          slots.set(ks[j], slot);
-          if (slot === this.dfCount.length) {
-            const grown = new Int32Array(this.dfCount.length * 2);
-            grown.set(this.dfCount);
-            this.dfCount = grown;
-          }
-        }
-        this.dfCount[slot]++;
-      }
+      const ids = keys[i];
+      if (!ids || skip.has(i)) continue;
+      for (let j = 0; j < ids.length; j++) df[ids[j]]++;
     }
   }
 
@@ -251,8 +245,10 @@ export class RowSink {
     try {
       let buf: string[] = [];
       // Keys are runs of letters and marks (no comma, quote or newline): plain CSV is safe.
-      for (const [k, slot] of this.dfSlot) {
-        buf.push(`${k},${this.dfCount[slot]}\n`);
+      const df = this.dfCount;
+      for (let id = 0; id < this.vocab.size && id < df.length; id++) {
+        if (df[id] === 0) continue;
+        buf.push(`${this.vocab.key(id)},${df[id]}\n`);
         if (buf.length >= 50_000) {
           writeSync(fd, buf.join(''));
           buf = [];
@@ -262,7 +258,6 @@ export class RowSink {
     } finally {
       closeSync(fd);
     }
-    this.dfSlot.clear();
     this.dfCount = new Int32Array(0);
   }
 }

@@ -39,6 +39,6 @@ describe('contentTerms', () => {
     const text = [...words, words[59], words[59], words[40]].join(' ');
     const t = contentTerms(normalizeForMatch(text), text, 'en');
     expect(t.top.map((x) => x.key)).toEqual([words[59], words[40], ...words.slice(0, 28)]);
-    expect(t.keys).toHaveLength(60);
+    expect(t.ids).toHaveLength(60);
   });
 });
