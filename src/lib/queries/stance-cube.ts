@@ -167,40 +167,49 @@ export class StanceCube {
       art[at] = a;
     }
     const un = new Set(c.unBodies);
-    const pairCode = new Map<number, number>();
+    // Target codes by (kind code, id code): a table, not a Map lookup per row (both codes are small: a few hundred ids).
+    const nIds = s.target_id.values.length;
+    const pairCode = new Int32Array((s.target_kind.values.length + 1) * (nIds + 1)).fill(-1);
     const targetKeys: string[] = [];
     const isUn: number[] = [];
     const target = new Int32Array(m);
-    const nIds = s.target_id.values.length;
+    const label = new Uint8Array(m);
+    const score = new Float64Array(m);
+    const confidence = new Float64Array(m);
+    const kindCodes = s.target_kind.codes;
+    const idCodes = s.target_id.codes;
+    const stanceCodes = s.stance.codes;
+    const labelOf = Uint8Array.from(s.stance.values, (v) => {
+      const i = LABELS.indexOf(v as (typeof LABELS)[number]);
+      return i < 0 ? 3 : i;
+    });
     for (let j = 0; j < m; j++) {
       const k = order[j];
-      const kc = s.target_kind.codes[k];
-      const ic = s.target_id.codes[k];
+      const kc = kindCodes[k];
+      const ic = idCodes[k];
       const pair = kc * (nIds + 1) + ic;
-      let code = pairCode.get(pair);
-      if (code === undefined) {
-        code = targetKeys.length;
-        pairCode.set(pair, code);
+      let code = pairCode[pair];
+      if (code < 0) {
+        code = pairCode[pair] = targetKeys.length;
         const kind = s.target_kind.values[kc];
         const id = s.target_id.values[ic];
         targetKeys.push(`${kind}\u0000${id}`);
         isUn.push(kind === 'entity' && id !== null && un.has(id) ? 1 : 0);
       }
       target[j] = code;
+      label[j] = labelOf[stanceCodes[k]];
+      score[j] = s.score[k];
+      confidence[j] = s.confidence[k];
     }
-    const labelOf = s.stance.values.map((v) => {
-      const i = LABELS.indexOf(v as (typeof LABELS)[number]);
-      return i < 0 ? 3 : i;
-    });
     return {
       facts: { length: f.length, date: f.date, country: f.country, source_id: f.source_id, lang: f.lang, maskLo: f.maskLo, maskHi: f.maskHi },
       art,
       target,
       targetKeys,
       targetIsUn: Uint8Array.from(isUn),
-      label: Uint8Array.from(order, (k) => labelOf[s.stance.codes[k]]),
-      score: Float64Array.from(order, (k) => s.score[k]),
-      confidence: Float64Array.from(order, (k) => s.confidence[k]),
+      label,
+      score,
+      confidence,
       bitTopics: [...c.topicIds].sort(cmp)
     };
   }
