@@ -52,3 +52,16 @@ describe('contentTerms with a vocabulary', () => {
     expect(again.top[0].n).toBe(1);
   });
 });
+
+describe('contentTerms on a long article', () => {
+  it('counts thousands of distinct words in one article as a plain count would', () => {
+    const vocab = newTermVocab();
+    const words = Array.from({ length: 6000 }, (_, i) => `کلمه${String.fromCharCode(0x0628 + (i % 20))}${String.fromCharCode(0x0628 + Math.floor(i / 20) % 20)}${String.fromCharCode(0x0628 + Math.floor(i / 400))}`);
+    const text = [...words, ...words.slice(0, 100), words[5999], words[5999]].join(' ');
+    const t = contentTerms(normalizeForMatch(text), text, 'fa', vocab);
+    expect(t.ids).toHaveLength(new Set(words).size);
+    expect(t.len).toBe(words.length + 102);
+    expect(t.top[0]).toMatchObject({ surface: words[5999], n: 3 });
+    expect(t.top.slice(1).map((x) => [x.surface, x.n])).toEqual(words.slice(0, 29).map((w) => [w, 2]));
+  });
+});
