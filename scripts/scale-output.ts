@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDerivedTables } from '../src/pipeline/derived';
-import { ARTICLE_ROW_GROUP_ROWS, columnBytesOf, ORDER_BY, quoteLiteral } from '../src/pipeline/write';
+import { columnBytesOf, ORDER_BY, quoteLiteral, ROW_GROUP_ROWS } from '../src/pipeline/write';
 import { COLUMNS, MANIFEST_FILE, PARQUET_FILES, TABLES, type Manifest, type TableName } from '../src/lib/schema';
 
 const { values } = parseArgs({
@@ -52,16 +52,6 @@ const tmp = `${out}.tmp`;
 rmSync(tmp, { recursive: true, force: true });
 mkdirSync(tmp, { recursive: true });
 
-// Same row-group sizes as write.ts (articles: ARTICLE_ROW_GROUP_ROWS, so the text is read by row group).
-const ROW_GROUP_ROWS: Record<TableName, number> = {
-  articles: ARTICLE_ROW_GROUP_ROWS,
-  mentions: 122880,
-  topics: 122880,
-  stances: 61440,
-  entities: 122880,
-  topic_defs: 122880,
-  terms: 122880
-};
 const PER_ARTICLE: TableName[] = ['articles', 'mentions', 'topics', 'stances', 'terms'];
 
 const t0 = performance.now();

@@ -78,17 +78,22 @@ const [C_WAW, C_FEH, C_BEH, C_KEHEH, C_ALEF, C_LAM] = ['و', 'ف', 'ب', 'ک', '
  * match ends in «ال» (the first alternative), 0 when none.
  */
 export function arCliticLength(k: string): number {
-  const n = k.length;
-  const c0 = k.charCodeAt(0);
+  return arCliticLengthAt(k, 0, k.length);
+}
+
+/** arCliticLength of the word s[from, to), read in place. */
+function arCliticLengthAt(s: string, from: number, to: number): number {
+  const n = to - from;
+  const c0 = s.charCodeAt(from);
   const w = c0 === C_WAW || c0 === C_FEH ? 1 : 0;
   for (let a = w; a >= 0; a--) {
-    const c = k.charCodeAt(a);
+    const c = s.charCodeAt(from + a);
     for (let b = c === C_BEH || c === C_KEHEH ? 1 : 0; b >= 0; b--) {
       const p = a + b;
-      if (k.charCodeAt(p) === C_ALEF && k.charCodeAt(p + 1) === C_LAM && n - (p + 2) >= 3) return -(p + 2);
+      if (n - (p + 2) >= 3 && s.charCodeAt(from + p) === C_ALEF && s.charCodeAt(from + p + 1) === C_LAM) return -(p + 2);
     }
   }
-  for (let a = w; a >= 0; a--) if (k.charCodeAt(a) === C_LAM && k.charCodeAt(a + 1) === C_LAM && n - (a + 2) >= 3) return a + 2;
+  for (let a = w; a >= 0; a--) if (n - (a + 2) >= 3 && s.charCodeAt(from + a) === C_LAM && s.charCodeAt(from + a + 1) === C_LAM) return a + 2;
   return 0;
 }
 
@@ -107,29 +112,10 @@ export const TERM_CANDIDATES = 30;
 /** The stop words, looked up by a range of the text without slicing it. */
 const STOP_VOCAB = new TermVocab();
 for (const w of STOP) STOP_VOCAB.idOf(w, 0, w.length, hashRange(w, 0, w.length));
-/** A vocabulary for callers without their own (a RowSink keeps one per worker, for its document frequencies). */
-export const sharedVocab = (): TermVocab => (defaultVocab ??= new TermVocab((k) => STOP.has(k)));
-let defaultVocab: TermVocab | null = null;
 export const newTermVocab = (): TermVocab => new TermVocab((k) => STOP.has(k));
-
-/**
- * AR_CLITIC on s[from, to) (a word of 3+ characters), as arCliticLength: the matched length, negated when the match
- * ends in «ال», 0 when none.
- */
-function arCliticLengthAt(s: string, from: number, to: number): number {
-  const n = to - from;
-  const c0 = s.charCodeAt(from);
-  const w = c0 === C_WAW || c0 === C_FEH ? 1 : 0;
-  for (let a = w; a >= 0; a--) {
-    const c = s.charCodeAt(from + a);
-    for (let b = c === C_BEH || c === C_KEHEH ? 1 : 0; b >= 0; b--) {
-      const p = a + b;
-      if (n - (p + 2) >= 3 && s.charCodeAt(from + p) === C_ALEF && s.charCodeAt(from + p + 1) === C_LAM) return -(p + 2);
-    }
-  }
-  for (let a = w; a >= 0; a--) if (n - (a + 2) >= 3 && s.charCodeAt(from + a) === C_LAM && s.charCodeAt(from + a + 1) === C_LAM) return a + 2;
-  return 0;
-}
+/** A vocabulary for callers without their own (a RowSink keeps one per worker, for its document frequencies). */
+export const sharedVocab = (): TermVocab => (defaultVocab ??= newTermVocab());
+let defaultVocab: TermVocab | null = null;
 
 /**
  * Content words for TF-IDF from the normalised text, keyed by a clitic-free normalised form («والروسي» and «الروسي»

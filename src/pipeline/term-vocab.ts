@@ -20,7 +20,10 @@ export class TermVocab {
   /** Open addressing, the slot's fields side by side (one cache line holds four slots). */
   private slots = new Int32Array(SLOT << 12);
   private mask = (1 << 12) - 1;
-  /** The keys' characters, one after the other. */
+  /**
+   * The keys' characters, one after the other: lookups compare against these rather than the key strings (term
+   * counting of 20k articles 1.02–1.26 s against 1.24–1.52 s).
+   */
   private pool = new Uint16Array(1 << 16);
   private poolUsed = 0;
   private keys: string[] = [];

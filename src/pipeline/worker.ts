@@ -241,22 +241,13 @@ export class RowSink {
     for (const t of STAGED) this.bufs[t].close();
     this.termBuf?.close();
     this.termBuf = null;
-    const fd = openSync(stagedFile(this.dir, 'df', this.index), 'w');
+    const out = new StageBuffer(stagedFile(this.dir, 'df', this.index));
     try {
-      let buf: string[] = [];
       // Keys are runs of letters and marks (no comma, quote or newline): plain CSV is safe.
       const df = this.dfCount;
-      for (let id = 0; id < this.vocab.size && id < df.length; id++) {
-        if (df[id] === 0) continue;
-        buf.push(`${this.vocab.key(id)},${df[id]}\n`);
-        if (buf.length >= 50_000) {
-          writeSync(fd, buf.join(''));
-          buf = [];
-        }
-      }
-      if (buf.length) writeSync(fd, buf.join(''));
+      for (let id = 0; id < this.vocab.size && id < df.length; id++) if (df[id] !== 0) out.put(`${this.vocab.key(id)},${df[id]}\n`);
     } finally {
-      closeSync(fd);
+      out.close();
     }
     this.dfCount = new Int32Array(0);
   }

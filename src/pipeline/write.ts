@@ -46,11 +46,19 @@ function stagingType(t: string): string {
 }
 
 /**
- * The Parquet writer holds a whole row group in memory: 100,000 articles with their text are ~350 MB, which broke
- * the 512 MB staging limit at 100k articles. Row groups are capped by rows and by bytes.
+ * Row groups of articles.parquet: 2,048 articles (DuckDB rounds smaller sizes up to its vector size), ~8 MB of text.
+ * The dashboard reads an article's text (or a list page's) by fetching the text column of one row group by HTTP
+ * range, so the text is stored once, here. Written in order without a sort (order preserved), where DuckDB allows no
+ * byte cap: the row cap alone bounds the writer's buffer.
  */
-const ROW_GROUP_ROWS: Record<TableName, number> = {
-  articles: 16384,
+export const ARTICLE_ROW_GROUP_ROWS = 2048;
+
+/**
+ * The Parquet writer holds a whole row group in memory: 100,000 articles with their text are ~350 MB, which broke
+ * the 512 MB staging limit at 100k articles. Row groups are capped by rows (and, but for articles, by bytes).
+ */
+export const ROW_GROUP_ROWS: Record<TableName, number> = {
+  articles: ARTICLE_ROW_GROUP_ROWS,
   mentions: 122880,
   topics: 122880,
   stances: 61440,
@@ -58,14 +66,6 @@ const ROW_GROUP_ROWS: Record<TableName, number> = {
   topic_defs: 122880,
   terms: 122880
 };
-
-/**
- * Row groups of articles.parquet: 2,048 articles (DuckDB rounds smaller sizes up to its vector size), ~8 MB of text.
- * The dashboard reads an article's text (or a list page's) by fetching the text column of one row group by HTTP
- * range, so the text is stored once, here. Written in order without a sort (order preserved), where DuckDB allows no
- * byte cap: the row cap alone bounds the writer's buffer.
- */
-export const ARTICLE_ROW_GROUP_ROWS = 2048;
 
 /** Rows are staged in a disk-backed DuckDB database with this memory limit: big runs spill, RSS stays flat. */
 const STAGING_MEMORY = process.env.EM_STAGING_MEMORY ?? '320MB';
