@@ -156,6 +156,7 @@ describe('every builder', () => {
   ])('runs with %s, one ? per parameter', async (_, f) => {
     for (const [name, q] of allBuilders(f)) {
       expect(q.sql.split('?').length - 1, name).toBe(q.params.length);
+      if (q.page) expect(q.page.sql.split('?').length - 1, `${name} (page)`).toBe(q.page.params.length);
       await expect(run(q), name).resolves.toBeInstanceOf(Array);
     }
   });

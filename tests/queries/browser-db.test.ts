@@ -8,6 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { ParquetFile, readParquet, writeParquet, Table, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { BrowserDb, LAZY_FILES, type DuckConn, type ParquetSource } from '$lib/db/browser-db';
 import { sqlString } from '$lib/db/node';
@@ -74,15 +75,20 @@ function source(file: string): ParquetSource {
   };
 }
 
+/** The connection of the last Db opened (to look at its catalog). */
+let sqlConn: ReturnType<DuckDBBindings['connect']>;
+
 /** A fresh DuckDB-WASM database per Db: partial tables start empty. */
-async function openDb(manifest: Partial<Manifest> = {}): Promise<BrowserDb> {
+async function openDb(manifest: Partial<Manifest> = {}, onSql: (sql: string) => void = () => {}): Promise<BrowserDb> {
   const wasm = await openNodeWasm();
   const c = wasm.connect();
+  sqlConn = c;
   c.query('SET autoload_known_extensions = false');
   c.query('CREATE TABLE article_text (article_id VARCHAR, text VARCHAR)');
   const conn: DuckConn = {
-    query: async (sql) => c.query(sql),
+    query: async (sql) => (onSql(sql), c.query(sql)),
     prepare: async (sql) => {
+      onSql(sql);
       const stmt = c.prepare(sql);
       return { query: async (...params: unknown[]) => stmt.query(...params), close: async () => stmt.close() };
     },
@@ -157,6 +163,40 @@ describe('BrowserDb partial tables (row groups of 2 rows)', () => {
       Q.buildLatestArticlesQuery({ ...EMPTY_FILTERS, countries: ['IR'], topics: ['sanctions'] }, 3)
     ];
     for (const q of cases) expect(round(await db.query(q))).toEqual(round(await env.db.query(q)));
+  });
+
+  it("a page of a list is sorted once per query, in a temporary table of that query's own, dropped after", async () => {
+    const sqls: string[] = [];
+    const db = await openDb({}, (sql) => sqls.push(sql));
+    const un = { target_kind: 'entity' as const, target_id: UN_SYSTEM };
+    const lists = [
+      Q.buildArticleListQuery(EMPTY_FILTERS, { limit: 4, offset: 0 }),
+      Q.buildArticleListQuery(EMPTY_FILTERS, { limit: 4, offset: 4 }),
+      Q.buildArticleListQuery({ ...EMPTY_FILTERS, countries: ['IR'] }, { limit: 3 }),
+      Q.buildLatestArticlesQuery(EMPTY_FILTERS, 5),
+      Q.buildStanceEvidenceQuery(EMPTY_FILTERS, { ...un, threshold: 0, limit: 3, offset: 1 })
+    ];
+    // All at once, as a page's list, count and latest articles are asked: each keeps its own page.
+    const got = await Promise.all(lists.map((q) => db.query(q)));
+    for (const [i, q] of lists.entries()) expect(round(got[i]), `list ${i}`).toEqual(round(await env.db.query(q)));
+    expect(got[0].length).toBe(4);
+    expect(got[1].length).toBeGreaterThan(0);
+    expect(got[1]).not.toEqual(got[0]);
+    // The sort (ORDER BY … LIMIT) ran once per list: only in the statement making its page table.
+    const sorts = sqls.filter((s) => /ORDER BY[^)]*LIMIT \?/.test(s));
+    expect(sorts).toHaveLength(lists.length);
+    for (const s of sorts) expect(s).toMatch(/^CREATE TEMP TABLE page_\d+ AS /);
+    // An article's reader: its five queries each look the article up once.
+    sqls.length = 0;
+    const reader = [Q.buildArticleQuery, Q.buildArticleMentionsQuery, Q.buildArticleTopicsQuery, Q.buildArticleStancesQuery, Q.buildArticleTermsQuery];
+    const rows = await Promise.all(reader.map((build) => db.query(build('a01'))));
+    for (const [i, build] of reader.entries()) expect(round(rows[i]), build.name).toEqual(round(await env.db.query(build('a01'))));
+    expect(rows[0]).toHaveLength(1);
+    const lookups = sqls.filter((s) => s.includes('FROM article_facts WHERE article_id = ?'));
+    expect(lookups).toHaveLength(reader.length);
+    for (const s of lookups) expect(s).toMatch(/^CREATE TEMP TABLE page_\d+ AS /);
+    const left = sqlConn.query("SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE temporary AND table_name LIKE 'page_%'");
+    expect(Number(left.getChildAt(0)?.get(0))).toBe(0);
   });
 
   it('stance evidence pages equal node-api, reading only the row groups of stances.parquet holding them', async () => {

@@ -10,6 +10,7 @@ import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { readParquet } from 'parquet-wasm/node';
 import { arrowToRows, type ArrowTable } from '$lib/db/arrow-rows';
 import type { BoundQuery } from '$lib/db/types';
+import { createPageTable, pageTableName, withPageTable } from '$lib/db/page-table';
 import { EMPTY_FILTERS, UN_SYSTEM, type Filters } from '$lib/filters';
 import {
   ARTICLE_TEXT,
@@ -59,6 +60,16 @@ afterAll(async () => {
 });
 
 function runWasm(q: BoundQuery): Record<string, unknown>[] {
+  if (q.page) {
+    // As both Dbs run BoundQuery.page: once, as a temporary table.
+    const name = pageTableName();
+    runWasm(createPageTable(q.page, name));
+    try {
+      return runWasm(withPageTable(q, name));
+    } finally {
+      conn.query(`DROP TABLE IF EXISTS ${name}`);
+    }
+  }
   if (q.params.length === 0) return arrowToRows(conn.query(q.sql) as unknown as ArrowTable);
   const stmt = conn.prepare(q.sql);
   try {

@@ -21,6 +21,13 @@ export interface BoundQuery {
    * declare `parts` (a lookup in a partial index table). The Node Db, whose partial tables are whole views, ignores it.
    */
   parts?: { [table: string]: BoundQuery };
+  /**
+   * A sub-query the rest refers to as the table `PAGE` (page-table.ts), run once: a list's page of ids (a sort of
+   * every matching row) is named by the query, by each of its `parts` and by `text`, and each would otherwise sort
+   * again. The Db materialises it as a temporary table of its own for this call only; it names whole tables only (no
+   * `parts`, `text` or `page` of its own).
+   */
+  page?: BoundQuery;
 }
 
 export type Row = Record<string, unknown>;

@@ -1,5 +1,6 @@
 /** Article list (with every drill-down the charts link to) and single-article detail. */
 import type { BoundQuery } from '$lib/db/types';
+import { PAGE } from '$lib/db/page-table';
 import { UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
 import { COLUMNS, type DatePrecision, type EntityKind, type Lang, type StanceLabel, type StanceRow, type TargetKind } from '$lib/schema';
 import { clampInt, likeContains } from './sql';
@@ -149,22 +150,24 @@ function listedRows(ids: BoundQuery, col: 'topic_rows' | 'stance_rows'): BoundQu
 export function buildArticleListQuery(f: Filters, o: ArticleListOptions = {}): BoundQuery {
   const w = listWhere(f, o);
   const page = [clampInt(o.limit ?? 25, 1, 500, 25), clampInt(o.offset ?? 0, 0, 10_000_000, 0)];
-  const ids: BoundQuery = {
-    sql: `SELECT f.article_id, f.date, f.text_row FROM ${listFrom(o)} WHERE ${w.sql}
-      ORDER BY f.date DESC NULLS LAST, f.article_id LIMIT ? OFFSET ?`,
-    params: [...w.params, ...page]
-  };
+  // The page's ids, sorted once (BoundQuery.page): the rows, the row groups to read and the texts all follow from them.
+  const ids: BoundQuery = { sql: `SELECT article_id, date, text_row FROM ${PAGE}`, params: [] };
   return {
+    page: {
+      sql: `SELECT f.article_id, f.date, f.text_row FROM ${listFrom(o)} WHERE ${w.sql}
+        ORDER BY f.date DESC NULLS LAST, f.article_id LIMIT ? OFFSET ?`,
+      params: [...w.params, ...page]
+    },
     // The page's rows of articles.parquet only (articles__rows): the list never loads the whole articles table.
-    sql: `WITH page AS (${ids.sql})
-      SELECT a.article_id, a.title, a.date, a.date_precision, a.source_id, a.source_name, a.country, a.lang,
+    sql: `SELECT a.article_id, a.title, a.date, a.date_precision, a.source_id, a.source_name, a.country, a.lang,
         a.chars, left(x.text, 280) AS snippet
-      FROM page p JOIN articles__rows a ON a.article_id = p.article_id
+      FROM ${PAGE} p JOIN articles__rows a ON a.article_id = p.article_id
       LEFT JOIN article_text x ON x.article_id = a.article_id
       ORDER BY a.date DESC NULLS LAST, a.article_id`,
-    params: ids.params,
+    params: [],
     parts: articleRowsParts(ids),
-    text: searchesText(o) ? { all: true } : { rows: { sql: `SELECT p.text_row FROM (${ids.sql}) p`, params: ids.params } }
+    // A full-text search has already loaded every text to choose the page.
+    text: searchesText(o) ? { all: true } : { rows: { sql: `SELECT p.text_row FROM ${PAGE} p`, params: [] } }
   };
 }
 
@@ -178,24 +181,24 @@ export function buildArticleCountQuery(f: Filters, o: ArticleListOptions = {}): 
   return q;
 }
 
-/** The article's row of article_facts, as the `text_row` column partRows expects. */
+/**
+ * The article's row of article_facts (BoundQuery.page: found once per query, not once per part that needs it), and
+ * the query reading it back, as the `text_row` column partRows expects.
+ */
 function oneArticle(id: string): BoundQuery {
   return { sql: 'SELECT text_row FROM article_facts WHERE article_id = ?', params: [id] };
 }
+const THE_ARTICLE: BoundQuery = { sql: `SELECT text_row FROM ${PAGE}`, params: [] };
 
-/**
- * The full article row (ArticleRow from schema.ts), from its own row group of articles.parquet (`articles__rows`, and
- * the text column of that row group as `article_text`): opening an article never loads a whole table but
- * article_facts.
- */
 export function buildArticleQuery(id: string): BoundQuery {
   // The text comes from article_text: the browser's `articles` table is loaded without it.
   const cols = COLUMNS.articles.map((c) => (c === 'text' ? 'x.text' : `a.${c}`)).join(', ');
   return {
     sql: `SELECT ${cols} FROM articles__rows a LEFT JOIN article_text x ON x.article_id = a.article_id WHERE a.article_id = ?`,
     params: [id],
-    parts: { articles__rows: partRows(oneArticle(id), 'r.article_row', 'r.article_row + 1') },
-    text: { rows: oneArticle(id) }
+    page: oneArticle(id),
+    parts: { articles__rows: partRows(THE_ARTICLE, 'r.article_row', 'r.article_row + 1') },
+    text: { rows: THE_ARTICLE }
   };
 }
 
@@ -220,7 +223,8 @@ export function buildArticleMentionsQuery(id: string): BoundQuery {
       WHERE m.article_id = ? ORDER BY m.start, m.mention_id`,
     params: [id],
     // Only the row groups of mentions.parquet holding this article's mentions (article_rows says where).
-    parts: { mentions__rows: partRows(oneArticle(id), 'r.mention_start', 'r.mention_end') }
+    page: oneArticle(id),
+    parts: { mentions__rows: partRows(THE_ARTICLE, 'r.mention_start', 'r.mention_end') }
   };
 }
 
@@ -243,7 +247,8 @@ export function buildArticleTopicsQuery(id: string): BoundQuery {
       FROM topics__rows t LEFT JOIN topic_defs d ON d.topic_id = t.topic_id
       WHERE t.article_id = ? ORDER BY t.score DESC, t.topic_id`,
     params: [id],
-    parts: { topics__rows: listedRows(oneArticle(id), 'topic_rows') }
+    page: oneArticle(id),
+    parts: { topics__rows: listedRows(THE_ARTICLE, 'topic_rows') }
   };
 }
 
@@ -261,7 +266,8 @@ export function buildArticleStancesQuery(id: string): BoundQuery {
       LEFT JOIN topic_defs d ON s.target_kind = 'topic' AND d.topic_id = s.target_id
       WHERE s.article_id = ? ORDER BY s.cue_start, s.stance_id`,
     params: [id],
-    parts: { stances__rows: listedRows(oneArticle(id), 'stance_rows') }
+    page: oneArticle(id),
+    parts: { stances__rows: listedRows(THE_ARTICLE, 'stance_rows') }
   };
 }
 
@@ -274,6 +280,7 @@ export function buildArticleTermsQuery(id: string): BoundQuery {
   return {
     sql: 'SELECT term, score, rank FROM terms__rows WHERE article_id = ? ORDER BY rank, term',
     params: [id],
-    parts: { terms__rows: partRows(oneArticle(id), 'r.term_start', 'r.term_end') }
+    page: oneArticle(id),
+    parts: { terms__rows: partRows(THE_ARTICLE, 'r.term_start', 'r.term_end') }
   };
 }

@@ -1,5 +1,6 @@
 /** Stance toward a target (a topic, an entity, or all UN bodies) over time, and the sentences behind it. */
 import type { BoundQuery } from '$lib/db/types';
+import { PAGE } from '$lib/db/page-table';
 import { UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
 import type { EntityKind, Lang, StanceLabel, StanceRow, TargetKind } from '$lib/schema';
 import { bucketExpr, clampInt, type Granularity } from './sql';
@@ -123,30 +124,30 @@ function evidenceWhere(f: Filters, opts: StanceEvidenceOptions): BoundQuery {
  */
 export function buildStanceEvidenceQuery(f: Filters, opts: StanceEvidenceOptions): BoundQuery {
   const w = evidenceWhere(f, opts);
-  const page: BoundQuery = {
-    sql: `SELECT s.stance_row, s.stance_no, s.text_row, a.article_id, a.date, a.country, a.lang, s.target_kind, s.target_id, s.confidence
-      FROM stance_facts s JOIN article_facts a ON a.text_row = s.text_row
-      WHERE ${w.sql}
-      ORDER BY a.date DESC NULLS LAST, s.confidence DESC, s.stance_no
-      LIMIT ? OFFSET ?`,
-    params: [...w.params, clampInt(opts.limit ?? 25, 1, 500, 25), clampInt(opts.offset ?? 0, 0, 10_000_000, 0)]
-  };
   return {
-    sql: `WITH page AS (${page.sql})
-      SELECT st.stance_id, p.article_id, ar.title, p.date, ar.source_name, p.country, p.lang,
+    // Chosen once (BoundQuery.page): the rows, and the row groups of both files to read, follow from it.
+    page: {
+      sql: `SELECT s.stance_row, s.stance_no, s.text_row, a.article_id, a.date, a.country, a.lang, s.target_kind, s.target_id, s.confidence
+        FROM stance_facts s JOIN article_facts a ON a.text_row = s.text_row
+        WHERE ${w.sql}
+        ORDER BY a.date DESC NULLS LAST, s.confidence DESC, s.stance_no
+        LIMIT ? OFFSET ?`,
+      params: [...w.params, clampInt(opts.limit ?? 25, 1, 500, 25), clampInt(opts.offset ?? 0, 0, 10_000_000, 0)]
+    },
+    sql: `SELECT st.stance_id, p.article_id, ar.title, p.date, ar.source_name, p.country, p.lang,
         st.target_kind, st.target_id, coalesce(e.label_en, d.label_en) AS target_label,
         st.stance, st.score, st.confidence, st.cue, st.cue_start, st.cue_end,
         st.sentence, st.sentence_start, st.sentence_end, st.n_evidence
-      FROM page p
+      FROM ${PAGE} p
       JOIN stances__rows st ON st.article_id = p.article_id AND st.target_kind = p.target_kind AND st.target_id = p.target_id
       JOIN articles__rows ar ON ar.article_id = p.article_id
       LEFT JOIN entities e ON st.target_kind = 'entity' AND e.entity_id = st.target_id
       LEFT JOIN topic_defs d ON st.target_kind = 'topic' AND d.topic_id = st.target_id
       ORDER BY p.date DESC NULLS LAST, p.confidence DESC, p.stance_no`,
-    params: page.params,
+    params: [],
     parts: {
-      stances__rows: { sql: `SELECT p.stance_row AS row_start, p.stance_row + 1 AS row_end FROM (${page.sql}) p`, params: page.params },
-      ...articleRowsParts({ sql: `SELECT p.text_row FROM (${page.sql}) p`, params: page.params })
+      stances__rows: { sql: `SELECT p.stance_row AS row_start, p.stance_row + 1 AS row_end FROM ${PAGE} p`, params: [] },
+      ...articleRowsParts({ sql: `SELECT p.text_row FROM ${PAGE} p`, params: [] })
     }
   };
 }

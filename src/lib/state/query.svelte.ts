@@ -23,7 +23,8 @@ export class QueryState<T = Row> {
   }
 
   async run(q: BoundQuery | null): Promise<void> {
-    const key = q ? JSON.stringify([q.sql, q.params]) : '';
+    // The whole query: a list's page (BoundQuery.page) changes while its outer SQL stays the same.
+    const key = q ? JSON.stringify(q) : '';
     if (key === this.#key && (this.#inflight || this.done)) {
       // The same query: its answer is on its way, or already here (after a wait()).
       if (!this.#inflight) this.loading = false;

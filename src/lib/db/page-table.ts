@@ -1,0 +1,31 @@
+/**
+ * BoundQuery.page: a sub-query run once per call, as a temporary table that the query, its `parts` and its `text`
+ * name by the placeholder PAGE. Both Dbs use these helpers.
+ */
+import type { BoundQuery } from './types';
+
+/** What queries write where they read their page (BoundQuery.page). */
+export const PAGE = '__page__';
+
+let seq = 0;
+/** A temporary table name no other call in this page's life uses (calls run concurrently on one connection). */
+export function pageTableName(): string {
+  return `page_${++seq}`;
+}
+
+/** `q` (its `parts` and `text` too) reading the page from table `name`; `q.page` dropped. */
+export function withPageTable(q: BoundQuery, name: string): BoundQuery {
+  const sub = (x: BoundQuery): BoundQuery => {
+    const out: BoundQuery = { sql: x.sql.replaceAll(PAGE, name), params: x.params };
+    if (x.parts) out.parts = Object.fromEntries(Object.entries(x.parts).map(([t, p]) => [t, sub(p)]));
+    if (x.text) out.text = 'rows' in x.text ? { rows: sub(x.text.rows) } : x.text;
+    return out;
+  };
+  return sub(q);
+}
+
+/** The statement that materialises the page as table `name`. */
+export function createPageTable(page: BoundQuery, name: string): BoundQuery {
+  if (page.page || page.parts || page.text) throw new Error('BoundQuery.page reads whole tables only (no page, parts or text of its own)');
+  return { sql: `CREATE TEMP TABLE ${name} AS ${page.sql}`, params: page.params };
+}
