@@ -85,6 +85,13 @@ describe('staging through worker files', () => {
     expect(existsSync(join(dir, 'w2', 'article_text.parquet'))).toBe(false);
     expect(manifest.text_bytes).toBeGreaterThan(0);
     expect(manifest.text_bytes).toBe(await one(`SELECT sum(total_compressed_size) FROM parquet_metadata(${out(PARQUET_FILES.articles)}) WHERE path_in_schema = 'text'`));
+    // Row-number columns of the derived tables are delta-encoded (derived.ts ROW_NUMBER_OPTS); base tables are not.
+    const encodings = async (f: string, col: string) =>
+      String((await c.runAndReadAll(`SELECT string_agg(DISTINCT encodings, ' ') FROM parquet_metadata(${out(f)}) WHERE path_in_schema = '${col}'`)).getRows()[0][0]);
+    for (const [f, col] of [[DERIVED_PARQUET_FILES.article_facts, 'text_row'], [DERIVED_PARQUET_FILES.stance_facts, 'stance_row'], [DERIVED_PARQUET_FILES.article_rows, 'article_row']]) {
+      expect([f, await encodings(f, col)]).toEqual([f, 'DELTA_BINARY_PACKED']);
+    }
+    expect(await encodings(PARQUET_FILES.mentions, 'start')).not.toContain('DELTA');
     c.closeSync();
     db.closeSync();
   }, 120_000);
