@@ -116,6 +116,21 @@ for (const ds of DATASETS) {
       noProblems();
     });
 
+    it('a cold page fetches parquet-wasm once (start-up tables and DuckDB share one instance)', async () => {
+      for (const path of ['', 'articles/']) {
+        const page = await env.browser.newPage();
+        const wasm: string[] = [];
+        page.on('request', (r) => {
+          if (/parquet_wasm[^/]*\.wasm/.test(r.url())) wasm.push(r.url());
+        });
+        await page.goto(env.server.url + path);
+        await settle(page);
+        expect(await page.getAttribute('[data-app-state]', 'data-app-state')).toBe('ready');
+        expect(wasm, path || '/').toHaveLength(1);
+        await page.close();
+      }
+    });
+
     it('a bar on the overview leads to exactly its articles', async () => {
       await open('');
       const target = await findPoint(w.page, 'by-country', 'max');

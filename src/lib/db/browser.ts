@@ -27,10 +27,10 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import initParquet, { ParquetFile } from 'parquet-wasm/esm';
+import { ParquetFile } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { ARTICLE_TEXT, type Manifest } from '$lib/schema';
-import { fetchManifest, fetchOk } from './fetch-data';
+import { fetchManifest, fetchOk, initParquetOnce } from './fetch-data';
 import type { Db } from './types';
 import { BrowserDb, LAZY_FILES, type ParquetSource } from './browser-db';
 
@@ -163,7 +163,7 @@ export async function openBrowserDb(
   manifestP.catch(() => {}); // reported below, once DuckDB is up; avoids an unhandled rejection meanwhile
   const worker = new Worker(ehWorker);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await Promise.all([db.instantiate(ehWasm), initParquet({ module_or_path: parquetWasm })]);
+  await Promise.all([db.instantiate(ehWasm), initParquetOnce(parquetWasm)]);
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   const conn = await db.connect();
   try {

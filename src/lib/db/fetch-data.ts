@@ -30,10 +30,21 @@ export async function fetchManifest(dataUrl: URL): Promise<Manifest> {
 export const READ_BATCH_ROWS = 1 << 17;
 
 let parquetReady: Promise<unknown> | null = null;
+/**
+ * parquet-wasm's module, instantiated once per thread for every caller. Its own init only checks for a finished
+ * instance: two callers starting before either finished (the start-up tables and DuckDB's Db, on every page) fetched
+ * and compiled the 5 MB module twice, and the later instance replaced the earlier one's exports under objects
+ * already made with it.
+ */
+export function initParquetOnce(wasmUrl: string | URL): Promise<unknown> {
+  parquetReady ??= initParquet({ module_or_path: wasmUrl });
+  parquetReady.catch(() => (parquetReady = null));
+  return parquetReady;
+}
+
 /** `url`, downloaded whole and decoded (only `columns`, if given); `wasmUrl`: parquet-wasm's .wasm, loaded once. */
 export async function readParquetTable(url: URL, columns: readonly string[] | undefined, wasmUrl: string | URL): Promise<Table> {
-  parquetReady ??= initParquet({ module_or_path: wasmUrl });
-  const [bytes] = await Promise.all([fetchOk(url).then(async (r) => new Uint8Array(await r.arrayBuffer())), parquetReady]);
+  const [bytes] = await Promise.all([fetchOk(url).then(async (r) => new Uint8Array(await r.arrayBuffer())), initParquetOnce(wasmUrl)]);
   // One batch per row group instead of the default 1,024 rows, which cost a record batch (and its IPC framing and
   // Arrow JS objects) per 1k rows: at 1M articles article_facts decodes in ~0.2 s instead of ~0.6 s (Node). readParquet
   // (parquet-wasm 0.8) ignores `columns` and decodes them all, so they are picked below. A ParquetFile honours them
