@@ -88,7 +88,12 @@ describe('staging through worker files', () => {
     // Row-number columns of the derived tables are delta-encoded (derived.ts ROW_NUMBER_OPTS); base tables are not.
     const encodings = async (f: string, col: string) =>
       String((await c.runAndReadAll(`SELECT string_agg(DISTINCT encodings, ' ') FROM parquet_metadata(${out(f)}) WHERE path_in_schema = '${col}'`)).getRows()[0][0]);
-    for (const [f, col] of [[DERIVED_PARQUET_FILES.article_facts, 'text_row'], [DERIVED_PARQUET_FILES.stance_facts, 'stance_row'], [DERIVED_PARQUET_FILES.article_rows, 'article_row']]) {
+    for (const [f, col] of [
+      [DERIVED_PARQUET_FILES.article_facts, 'text_row'],
+      [DERIVED_PARQUET_FILES.stance_facts, 'stance_row'],
+      [DERIVED_PARQUET_FILES.article_rows, 'article_row'],
+      [DERIVED_PARQUET_FILES.article_entities, 'text_row']
+    ]) {
       expect([f, await encodings(f, col)]).toEqual([f, 'DELTA_BINARY_PACKED']);
     }
     expect(await encodings(PARQUET_FILES.mentions, 'start')).not.toContain('DELTA');
