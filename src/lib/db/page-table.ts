@@ -13,15 +13,19 @@ export function pageTableName(): string {
   return `page_${++seq}`;
 }
 
-/** `q` (its `parts` and `text` too) reading the page from table `name`; `q.page` dropped. */
+/**
+ * `q` (its `parts` and `text` too) reading the page from table `name`, without `q.page`. One page per query: a part
+ * with a page of its own would read this one under the same placeholder, so it is refused.
+ */
 export function withPageTable(q: BoundQuery, name: string): BoundQuery {
-  const sub = (x: BoundQuery): BoundQuery => {
+  const sub = (x: BoundQuery, top: boolean): BoundQuery => {
+    if (!top && x.page) throw new Error('BoundQuery.page: only the query itself may have one, not its parts or text');
     const out: BoundQuery = { sql: x.sql.replaceAll(PAGE, name), params: x.params };
-    if (x.parts) out.parts = Object.fromEntries(Object.entries(x.parts).map(([t, p]) => [t, sub(p)]));
-    if (x.text) out.text = 'rows' in x.text ? { rows: sub(x.text.rows) } : x.text;
+    if (x.parts) out.parts = Object.fromEntries(Object.entries(x.parts).map(([t, p]) => [t, sub(p, false)]));
+    if (x.text) out.text = 'rows' in x.text ? { rows: sub(x.text.rows, false) } : x.text;
     return out;
   };
-  return sub(q);
+  return sub(q, true);
 }
 
 /** The statement that materialises the page as table `name`. */
