@@ -259,6 +259,7 @@ export type RowOf = {
 export const DERIVED_TABLES = {
   article_rows: 'article_rows',
   article_facts: 'article_facts',
+  article_filters: 'article_filters',
   article_counts: 'article_counts',
   entity_articles: 'entity_articles',
   article_entities: 'article_entities',
@@ -272,6 +273,7 @@ export type DerivedTableName = keyof typeof DERIVED_TABLES;
 export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
   article_rows: 'article_rows.parquet',
   article_facts: 'article_facts.parquet',
+  article_filters: 'article_filters.parquet',
   article_counts: 'article_counts.parquet',
   entity_articles: 'entity_articles.parquet',
   article_entities: 'article_entities.parquet',
@@ -299,6 +301,12 @@ export interface ArticleFactRow {
   /** 0-based row number of the article in articles.parquet (where its text is read from). */
   text_row: number;
 }
+
+/**
+ * article_facts without article_id, for the cubes (stance, co-mentions, Compare), which key articles by text_row: at 1M
+ * articles 2.1 MB instead of 5.9, decoded by parquet-wasm (which decodes every column of a file) in 90 ms instead of 217.
+ */
+export type ArticleFilterRow = Omit<ArticleFactRow, 'article_id'>;
 
 /**
  * Where one article's rows sit in the per-article Parquet files, so the dashboard reads only the row groups holding
@@ -443,6 +451,7 @@ export interface TopicBucketRow {
 export const DERIVED_COLUMNS = {
   article_rows: ['text_row', 'article_row', 'mention_start', 'mention_end', 'term_start', 'term_end', 'topic_rows', 'stance_rows'],
   article_facts: ['article_id', 'date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
+  article_filters: ['date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
   article_counts: ['date', 'country', 'source_id', 'source_name', 'lang', 'topic_mask', 'articles'],
   entity_articles: ['entity_id', 'articles', 'entity_no'],
   article_entities: ['text_row', 'entity_no'],
@@ -455,6 +464,7 @@ export const DERIVED_COLUMNS = {
 export type DerivedRowOf = {
   article_rows: ArticleRowsRow;
   article_facts: ArticleFactRow;
+  article_filters: ArticleFilterRow;
   article_counts: ArticleCountRow;
   entity_articles: EntityArticlesRow;
   article_entities: ArticleEntityRow;

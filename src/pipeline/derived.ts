@@ -69,6 +69,10 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string, op
       SELECT article_id, date, country, source_id, lang, topic_mask, text_row FROM d_facts
       ORDER BY date NULLS LAST, article_id
     ) TO ${file('article_facts')} (FORMAT parquet, ${ROW_NUMBER_OPTS}, ROW_GROUP_SIZE 122880)`);
+  // The same rows without article_id, for the cubes (schema.ts ArticleFilterRow).
+  await run(`COPY (
+      SELECT date, country, source_id, lang, topic_mask, text_row FROM d_facts ORDER BY date NULLS LAST, article_id
+    ) TO ${file('article_filters')} (FORMAT parquet, ${ROW_NUMBER_OPTS}, ROW_GROUP_SIZE 122880)`);
   // Where each article's rows sit in articles/mentions/terms.parquet (row numbers read back from the written files),
   // so the reader fetches only the row groups holding one article's rows. A [min, max] range per article is right
   // whatever order a file was written in (it may then cover other articles' rows, which readers filter out).

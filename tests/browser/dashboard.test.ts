@@ -5,7 +5,7 @@
  * or fetch from outside the site.
  */
 import { LONG_SERIES } from '../../src/lib/charts/topic-trend';
-import { existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -401,6 +401,42 @@ describe.skipIf(!hasChromium)('dashboard without data', () => {
     // The only problems are the missing files themselves; no uncaught exception.
     expect(w.problems.filter((p) => !/404|Failed to load resource/.test(p))).toEqual([]);
     expect(w.problems.length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!hasChromium)('dashboard on a data folder written before article_filters', () => {
+  let env: Env;
+  beforeAll(async () => {
+    const old = join(tmpdir(), `engagement-monitor-old-${process.pid}`);
+    rmSync(old, { recursive: true, force: true });
+    cpSync(ensureData('seeds', join(ROOT, 'seeds')), old, { recursive: true });
+    rmSync(join(old, 'article_filters.parquet'));
+    env = await startEnv(old);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('the cubes read article_facts instead, and every chart of stance, co-mentions and compare draws', async () => {
+    const w = await watchedPage(env);
+    const cubes: Record<string, string[]> = { 'stance/': ['stance'], 'comentions/': ['comention'], 'compare/': ['stance', 'comention'] };
+    for (const [path, names] of Object.entries(cubes)) {
+      await w.page.goto(env.server.url + path);
+      await settle(w.page);
+      expect(await w.page.getAttribute('[data-app-state]', 'data-app-state'), path).toBe('ready');
+      // The cubes themselves loaded (the pages would otherwise fall back to DuckDB and still draw).
+      for (const name of names) {
+        const loaded = await w.page.evaluate((n) => performance.getEntriesByName(`${n}-cube:load`).length, name);
+        expect(loaded, `${path}: ${name} cube`).toBe(1);
+      }
+      const charts = await chartInfo(w.page);
+      expect(charts.length, path).toBeGreaterThan(0);
+      for (const c of charts) expect(['ready', 'empty'], `${path}: ${c.id}`).toContain(c.state);
+      expect(charts.some((c) => c.state === 'ready' && c.drawn > 0), path).toBe(true);
+    }
+    // The only problems are the 404s of article_filters.parquet itself.
+    expect(w.problems.filter((p) => !/article_filters\.parquet|Failed to load resource/.test(p))).toEqual([]);
+    expect(w.problems.some((p) => /article_filters\.parquet/.test(p))).toBe(true);
   });
 });
 

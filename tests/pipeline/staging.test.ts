@@ -85,6 +85,12 @@ describe('staging through worker files', () => {
     expect(existsSync(join(dir, 'w2', 'article_text.parquet'))).toBe(false);
     expect(manifest.text_bytes).toBeGreaterThan(0);
     expect(manifest.text_bytes).toBe(await one(`SELECT sum(total_compressed_size) FROM parquet_metadata(${out(PARQUET_FILES.articles)}) WHERE path_in_schema = 'text'`));
+    // article_filters is article_facts without article_id: the same rows in the same order.
+    const facts = `(SELECT * EXCLUDE (article_id) FROM read_parquet(${out(DERIVED_PARQUET_FILES.article_facts)}, file_row_number = true))`;
+    const filters = `read_parquet(${out(DERIVED_PARQUET_FILES.article_filters)}, file_row_number = true)`;
+    expect(await one(`SELECT count(*) FROM ${filters}`)).toBe(N - 2);
+    expect(await one(`SELECT count(*) FROM (SELECT * FROM ${facts} EXCEPT ALL SELECT * FROM ${filters})`)).toBe(0);
+    expect(await one(`SELECT count(*) FROM (SELECT * FROM ${filters} EXCEPT ALL SELECT * FROM ${facts})`)).toBe(0);
     // Row-number columns of the derived tables are delta-encoded (derived.ts ROW_NUMBER_OPTS); base tables are not.
     const encodings = async (f: string, col: string) =>
       String((await c.runAndReadAll(`SELECT string_agg(DISTINCT encodings, ' ') FROM parquet_metadata(${out(f)}) WHERE path_in_schema = '${col}'`)).getRows()[0][0]);

@@ -56,6 +56,29 @@ export async function readParquetTable(url: URL, columns: readonly string[] | un
 }
 
 /**
+ * The cubes' per-article filter columns: article_filters (article_facts without article_id, which parquet-wasm would
+ * decode too: at 1M articles 2.1 MB and 90 ms instead of 5.9 MB and 217 ms), or article_facts in a data folder
+ * written before article_filters existed (HTTP 404).
+ */
+export async function readArticleFilters(
+  dataUrl: URL,
+  files: Record<string, string>,
+  columns: readonly string[],
+  wasmUrl: string | URL
+): Promise<Table> {
+  const filters = files.article_filters ?? DERIVED_PARQUET_FILES.article_filters;
+  try {
+    return await readParquetTable(new URL(filters, dataUrl), columns, wasmUrl);
+  } catch (e) {
+    if (!/\b404\b/.test(e instanceof Error ? e.message : String(e))) throw e;
+    const facts = files.article_facts ?? DERIVED_PARQUET_FILES.article_facts;
+    return readParquetTable(new URL(facts, dataUrl), columns, wasmUrl).catch((e2: unknown) => {
+      throw missingFileError(e2, facts);
+    });
+  }
+}
+
+/**
  * The error for a failed read of `file`: when the server answered 404 and the file is a derived table (newer than
  * the data folder may be), it says how to get it rather than only "HTTP 404"; otherwise `e` as it is.
  */

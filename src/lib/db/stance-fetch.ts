@@ -1,11 +1,11 @@
 /**
- * Fetches the stance cube's tables over HTTP and builds the cube (stance-arrow.ts): stance_facts, article_facts (its
- * filter columns), topic_defs and entities (at 1M articles ~17 MB of Parquet, ~1.8M rows). Runs in the worker
- * (stance-worker.ts), or on the main thread where workers are unavailable.
+ * Fetches the stance cube's tables over HTTP and builds the cube (stance-arrow.ts): stance_facts, article_filters
+ * (article_facts' filter columns), topic_defs and entities (at 1M articles ~17 MB of Parquet, ~1.8M rows). Runs in
+ * the worker (stance-worker.ts), or on the main thread where workers are unavailable.
  */
 import { DERIVED_PARQUET_FILES, PARQUET_FILES } from '$lib/schema';
 import type { StanceCube } from '$lib/queries/stance-cube';
-import { fetchManifest, missingFileError, readParquetTable } from './fetch-data';
+import { fetchManifest, missingFileError, readArticleFilters, readParquetTable } from './fetch-data';
 import { STANCE_CUBE_COLUMNS, stanceCubeFromTables } from './stance-arrow';
 
 export async function buildStanceCube(dataUrl: URL, wasmUrl: URL): Promise<StanceCube> {
@@ -17,7 +17,7 @@ export async function buildStanceCube(dataUrl: URL, wasmUrl: URL): Promise<Stanc
     });
   const [stance_facts, article_facts, topic_defs, entities] = await Promise.all([
     read('stance_facts', DERIVED_PARQUET_FILES.stance_facts),
-    read('article_facts', DERIVED_PARQUET_FILES.article_facts),
+    readArticleFilters(dataUrl, files, STANCE_CUBE_COLUMNS.article_facts, wasmUrl),
     read('topic_defs', PARQUET_FILES.topic_defs),
     read('entities', PARQUET_FILES.entities)
   ]);
