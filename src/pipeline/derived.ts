@@ -9,11 +9,6 @@ import { DERIVED_PARQUET_FILES, MAX_MASK_TOPICS, PARQUET_FILES } from '../lib/sc
 import { ORDER_BY, quoteLiteral } from './write';
 
 /**
- * The derived tables of schema.ts (DERIVED_TABLES), computed in SQL from the base tables in `conn` (the pipeline's
- * staging database, or a test fixture's). Each is plain Parquet,
- * readable as is by DuckDB, Spark or Trino; docs/data-model.md documents them and README.md their layout.
- */
-/**
  * COPY options of the derived tables the dashboard downloads whole or by row group and whose columns are mostly row
  * numbers (text_row, stance_row, row ranges): Parquet's delta encodings (DELTA_BINARY_PACKED for integers), which
  * DuckDB writes only when asked. At 1M articles: article_facts 8.6 → 5.9 MB, stance_facts 7.8 → 4.0 MB,
@@ -22,6 +17,11 @@ import { ORDER_BY, quoteLiteral } from './write';
  */
 const ROW_NUMBER_OPTS = 'COMPRESSION zstd, PARQUET_VERSION V2';
 
+/**
+ * The derived tables of schema.ts (DERIVED_TABLES), computed in SQL from the base tables in `conn` (the pipeline's
+ * staging database, or a test fixture's). Each is plain Parquet,
+ * readable as is by DuckDB, Spark or Trino; docs/data-model.md documents them and README.md their layout.
+ */
 export async function writeDerivedTables(conn: DuckDBConnection, dir: string, opts: { textRows?: 'file' | 'order' } = {}): Promise<void> {
   const file = (t: keyof typeof DERIVED_PARQUET_FILES) => quoteLiteral(join(dir, DERIVED_PARQUET_FILES[t]));
   // A failure names its statement (an out-of-memory error in a big run then says where).

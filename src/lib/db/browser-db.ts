@@ -25,7 +25,7 @@ import {
 import type { BoundQuery, Db, Row } from './types';
 import { arrowToRows, type ArrowTable } from './arrow-rows';
 import { missingFileError } from './fetch-data';
-import { createPageTable, pageTableName, withPageTable } from './page-table';
+import { runWithPage } from './page-table';
 
 /** A Parquet file the Db reads from: whole or by row group. */
 export interface ParquetSource {
@@ -310,15 +310,7 @@ export class BrowserDb implements Db {
   }
 
   async #query<T extends object = Row>(q: BoundQuery): Promise<T[]> {
-    if (q.page) {
-      const name = pageTableName();
-      await this.#query(createPageTable(q.page, name));
-      try {
-        return await this.#query<T>(withPageTable(q, name));
-      } finally {
-        await this.conn.query(`DROP TABLE IF EXISTS ${name}`);
-      }
-    }
+    if (q.page) return runWithPage(q, (x) => this.#query<T>(x), (sql) => this.conn.query(sql));
     const tables = referencedTables(q.sql);
     // A partial table holds only what some query declared: reading it undeclared could miss rows silently.
     const undeclared = tables.filter((t) => isPartial(t) && !(q.parts && Object.hasOwn(q.parts, t)));

@@ -70,7 +70,7 @@ export async function readArticleFilters(
   try {
     return await readParquetTable(new URL(filters, dataUrl), columns, wasmUrl);
   } catch (e) {
-    if (!/\b404\b/.test(e instanceof Error ? e.message : String(e))) throw e;
+    if (!isNotFound(e)) throw e;
     const facts = files.article_facts ?? DERIVED_PARQUET_FILES.article_facts;
     return readParquetTable(new URL(facts, dataUrl), columns, wasmUrl).catch((e2: unknown) => {
       throw missingFileError(e2, facts);
@@ -83,8 +83,11 @@ export async function readArticleFilters(
  * the data folder may be), it says how to get it rather than only "HTTP 404"; otherwise `e` as it is.
  */
 export function missingFileError(e: unknown, file: string): unknown {
-  const msg = e instanceof Error ? e.message : String(e);
   const derived = (Object.values(DERIVED_PARQUET_FILES) as string[]).includes(file);
-  if (!derived || !/\b404\b/.test(msg)) return e;
-  return new Error(`${msg}: this data folder predates ${file}; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)`);
+  if (!derived || !isNotFound(e)) return e;
+  return new Error(`${errorText(e)}: this data folder predates ${file}; run npm run preprocess again (or scripts/scale-output.ts --rederive on it)`);
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** A failed read whose server answered 404 (fetchOk's error names the status). */
+const isNotFound = (e: unknown): boolean => /\b404\b/.test(errorText(e));

@@ -17,7 +17,7 @@ import {
   type TableName
 } from '$lib/schema';
 import type { BoundQuery, Db, Row } from './types';
-import { createPageTable, pageTableName, withPageTable } from './page-table';
+import { runWithPage } from './page-table';
 
 /** SQL string literal: the only quoting in the data layer, used for file paths we build ourselves. */
 export function sqlString(s: string): string {
@@ -46,16 +46,7 @@ export class NodeDb implements Db {
   ) {}
 
   async query<T extends object = Row>(q: BoundQuery): Promise<T[]> {
-    if (q.page) {
-      const name = pageTableName();
-      const create = createPageTable(q.page, name);
-      await this.conn.run(create.sql, create.params as DuckDBValue[]);
-      try {
-        return await this.query<T>(withPageTable(q, name));
-      } finally {
-        await this.conn.run(`DROP TABLE IF EXISTS ${name}`);
-      }
-    }
+    if (q.page) return runWithPage(q, (x) => this.query<T>(x), (sql) => this.conn.run(sql));
     const result = await this.conn.run(q.sql, q.params as DuckDBValue[]);
     const types = result.columnTypes().map((t) => t.typeId);
     const names = result.columnNames();

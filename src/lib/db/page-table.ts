@@ -28,6 +28,24 @@ export function withPageTable(q: BoundQuery, name: string): BoundQuery {
   return sub(q, true);
 }
 
+/**
+ * Runs `q` (which has a page) as every Db does: its page made a temporary table of this call, the query run reading
+ * it, the table dropped even when the query fails. `run` runs a query without a page; `exec` runs plain SQL.
+ */
+export async function runWithPage<T>(
+  q: BoundQuery,
+  run: (q: BoundQuery) => Promise<T>,
+  exec: (sql: string) => Promise<unknown>
+): Promise<T> {
+  const name = pageTableName();
+  await run(createPageTable(q.page!, name));
+  try {
+    return await run(withPageTable(q, name));
+  } finally {
+    await exec(`DROP TABLE IF EXISTS ${name}`);
+  }
+}
+
 /** The statement that materialises the page as table `name`. */
 export function createPageTable(page: BoundQuery, name: string): BoundQuery {
   if (page.page || page.parts || page.text) throw new Error('BoundQuery.page reads whole tables only (no page, parts or text of its own)');

@@ -190,6 +190,11 @@ function oneArticle(id: string): BoundQuery {
 }
 const THE_ARTICLE: BoundQuery = { sql: `SELECT text_row FROM ${PAGE}`, params: [] };
 
+/**
+ * The full article row (ArticleRow from schema.ts), from its own row group of articles.parquet (`articles__rows`, and
+ * the text column of that row group as `article_text`): opening an article never loads a whole table but
+ * article_facts.
+ */
 export function buildArticleQuery(id: string): BoundQuery {
   // The text comes from article_text: the browser's `articles` table is loaded without it.
   const cols = COLUMNS.articles.map((c) => (c === 'text' ? 'x.text' : `a.${c}`)).join(', ');
