@@ -140,6 +140,18 @@ for (const ds of DATASETS) {
       noProblems();
     });
 
+    it('a date-coverage bar (drawn in large mode) leads to the articles of its country and month', async () => {
+      await open('');
+      const target = await findPoint(w.page, 'coverage', 'max');
+      const { url, count } = await clickThrough(w.page, target);
+      expect(url.searchParams.get('countries')).toBe(target.item.drill.country ?? null);
+      expect(url.searchParams.get('start')).toBe(target.item.drill.bucketStart);
+      expect(url.searchParams.get('end')).toBe(target.item.drill.bucketEnd);
+      expect(target.item.drill.bucketStart).toMatch(/^\d{4}-\d{2}-01$/);
+      expect(count).toBe(Number(target.item.value));
+      noProblems();
+    });
+
     it('a point on the topic trend leads to the articles of that topic and period', async () => {
       // Yearly buckets keep symbols visible (and clickable) on long date ranges.
       await open('trends/?gran=year&measure=count');

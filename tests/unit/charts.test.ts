@@ -6,6 +6,7 @@ import {
   bucketEnds,
   bucketSequence,
   compareBarsOption,
+  coverageOption,
   drillOf,
   heatmapOption,
   optionIsEmpty,
@@ -47,6 +48,50 @@ describe('time buckets', () => {
     expect(rollingMean([1, 3, null, 5], 2)).toEqual([1, 2, 3, 5]);
     expect(rollingMean([null, null, 4], 2)).toEqual([null, null, 4]);
     expect(rollingMean([1, 2], 1)).toEqual([1, 2]);
+  });
+  it.each(['month', 'quarter', 'year', 'week'] as const)('bucketSequence by %s equals stepping one bucket at a time with addBuckets', (g) => {
+    const stepped = (first: string, last: string, max = 5000) => {
+      const out: string[] = [];
+      for (let cur = first; cur <= last && out.length < max; cur = addBuckets(cur, g, 1)) out.push(cur);
+      return out;
+    };
+    for (const [first, last] of [
+      ['1903-06-01', '2026-01-31'],
+      ['2024-11-01', '2025-03-01'],
+      ['0999-12-01', '1001-02-01'],
+      ['2025-01-01', '2025-01-01'],
+      ['2025-02-01', '2025-01-01']
+    ]) {
+      expect(bucketSequence(first, last, g), `${first}–${last}`).toEqual(stepped(first, last));
+      expect(bucketSequence(first, last, g, 3)).toEqual(stepped(first, last, 3));
+    }
+    // A first day that is not a bucket start takes the Date path, as before.
+    expect(bucketSequence('2025-01-31', '2026-04-30', g)).toEqual(stepped('2025-01-31', '2026-04-30'));
+  });
+});
+
+describe('coverageOption', () => {
+  it('stacks countries per month, zeros in the gaps, and drills to the country and month of a bar', () => {
+    const o = coverageOption(
+      [
+        { bucket: '2025-03-01', country: 'IR', articles: 4 },
+        { bucket: '2025-01-01', country: 'DZ', articles: 2 },
+        { bucket: '2025-01-01', country: 'IR', articles: 1 },
+        { bucket: '2025-03-01', country: null, articles: 5 }
+      ],
+      'month'
+    ) as { xAxis: { data: string[] }; series: { id: string; stack: string; large: boolean; data: number[]; drillAt(i: number): unknown }[] };
+    expect(o.xAxis.data).toEqual(['2025-01', '2025-02', '2025-03']);
+    const by = Object.fromEntries(o.series.map((s) => [s.id, s]));
+    expect(Object.keys(by)).toEqual(['coverage|DZ', 'coverage|IR', 'coverage|']);
+    expect(by['coverage|IR'].data).toEqual([1, 0, 4]);
+    expect(by['coverage|DZ'].data).toEqual([2, 0, 0]);
+    expect(by['coverage|'].data).toEqual([0, 0, 5]);
+    expect(o.series.every((s) => s.stack === 'all' && s.large)).toBe(true);
+    expect(seriesDrill(o, { seriesIndex: 1, dataIndex: 2 })).toEqual({ country: 'IR', bucketStart: '2025-03-01', bucketEnd: '2025-04-01' });
+    // Unknown country: the bar narrows by period only.
+    expect(seriesDrill(o, { seriesIndex: 2, dataIndex: 2 })).toEqual({ bucketStart: '2025-03-01', bucketEnd: '2025-04-01' });
+    expect(optionIsEmpty(coverageOption([], 'month'))).toBe(true);
   });
 });
 
