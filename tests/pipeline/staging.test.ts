@@ -85,10 +85,20 @@ describe('staging through worker files', () => {
     expect(existsSync(join(dir, 'w2', 'article_text.parquet'))).toBe(false);
     expect(manifest.text_bytes).toBeGreaterThan(0);
     expect(manifest.text_bytes).toBe(await one(`SELECT sum(total_compressed_size) FROM parquet_metadata(${out(PARQUET_FILES.articles)}) WHERE path_in_schema = 'text'`));
-    // article_filters is article_facts without article_id: the same rows in the same order.
+    // article_filters is article_facts without article_id, its strings as filter_codes' codes: the same rows in the
+    // same order once decoded.
     const facts = `(SELECT * EXCLUDE (article_id) FROM read_parquet(${out(DERIVED_PARQUET_FILES.article_facts)}, file_row_number = true))`;
-    const filters = `read_parquet(${out(DERIVED_PARQUET_FILES.article_filters)}, file_row_number = true)`;
+    const codes = out(DERIVED_PARQUET_FILES.filter_codes);
+    const value = (field: string, col: string) => `(SELECT value FROM read_parquet(${codes}) WHERE field = '${field}' AND code = f.${col})`;
+    const filters = `(SELECT date, ${value('country', 'country_code')} AS country, ${value('source_id', 'source_code')} AS source_id,
+      ${value('lang', 'lang_code')} AS lang, topic_mask, text_row, file_row_number
+      FROM read_parquet(${out(DERIVED_PARQUET_FILES.article_filters)}, file_row_number = true) f)`;
     expect(await one(`SELECT count(*) FROM ${filters}`)).toBe(N - 2);
+    // Every code is decodable (no NULL from a missing code), and each field's codes are 0..n-1, NULL values included.
+    expect(await one(`SELECT count(*) FROM read_parquet(${out(DERIVED_PARQUET_FILES.article_filters)})
+      WHERE country_code IS NULL OR source_code IS NULL OR lang_code IS NULL`)).toBe(0);
+    expect(await one(`SELECT count(*) FROM (SELECT field FROM read_parquet(${codes}) GROUP BY field HAVING min(code) <> 0 OR max(code) <> count(*) - 1 OR count(DISTINCT code) <> count(*))`)).toBe(0);
+    expect(await one(`SELECT count(DISTINCT field) FROM read_parquet(${codes})`)).toBe(3);
     expect(await one(`SELECT count(*) FROM (SELECT * FROM ${facts} EXCEPT ALL SELECT * FROM ${filters})`)).toBe(0);
     expect(await one(`SELECT count(*) FROM (SELECT * FROM ${filters} EXCEPT ALL SELECT * FROM ${facts})`)).toBe(0);
     // Row-number columns of the derived tables are delta-encoded (derived.ts ROW_NUMBER_OPTS); base tables are not.

@@ -10,8 +10,9 @@ import { arrowTablesOf } from '../helpers/arrow-files';
 import { EMPTY_FILTERS, ENTITY_KINDS, type Filters } from '$lib/filters';
 import * as Q from '$lib/queries';
 import { CoMentionCube, cmpBytes, type CoMentionCubeTuning } from '$lib/queries/comention-cube';
-import { COMENTION_COLUMNS, coMentionCubeFromTables, type CoMentionTables } from '$lib/db/comention-arrow';
-import type { EntityKind } from '$lib/schema';
+import { COMENTION_COLUMNS, coMentionCubeFromTables, factsColumns, filterCodeValues, type CoMentionTables } from '$lib/db/comention-arrow';
+import { DateDay, Table, makeVector, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import { DERIVED_COLUMNS, type EntityKind } from '$lib/schema';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 let cube: CoMentionCube;
@@ -20,6 +21,8 @@ let cubeScan: CoMentionCube;
 let cubeBytes: CoMentionCube;
 /** With month totals built (prepareTallies): actors × topics by countries and dates come from them. */
 let cubeMonths: CoMentionCube;
+/** From article_filters' integer codes and filter_codes, as the browser loads it (fetch-data.ts readArticleFilters). */
+let cubeCodes: CoMentionCube;
 const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
 const all = (table: string) => run<Record<string, unknown>>({ sql: `SELECT * FROM ${table}`, params: [] });
 
@@ -40,7 +43,10 @@ async function cubeFromDb(tuning?: CoMentionCubeTuning): Promise<CoMentionCube> 
 
 beforeAll(async () => {
   env = await openFixtureDb();
-  cube = coMentionCubeFromTables(await arrowTables(env.dir));
+  const tables = await arrowTables(env.dir);
+  cube = coMentionCubeFromTables(tables);
+  const codes = await arrowTablesOf(env.dir, { article_filters: DERIVED_COLUMNS.article_filters, filter_codes: DERIVED_COLUMNS.filter_codes });
+  cubeCodes = coMentionCubeFromTables({ ...tables, article_facts: codes.article_filters, filter_codes: codes.filter_codes });
   cubeRows = await cubeFromDb();
   cubeScan = await cubeFromDb({ maxMaskCells: 0, maxByteActors: 0 });
   cubeBytes = await cubeFromDb({ maxGlobalActors: 3 });
@@ -116,6 +122,7 @@ describe('co-mention cube = buildCoMentionQuery', () => {
         expectSame(cubeScan.query(f, o), sql, what);
         expectSame(cubeBytes.query(f, o), sql, what);
         expectSame(cubeMonths.query(f, o), sql, what);
+        expectSame(cubeCodes.query(f, o), sql, `codes: ${what}`);
       }
     }
     // The combinations must exercise real grids, not only empty answers.
@@ -244,5 +251,34 @@ describe('co-mention cube = buildCoMentionQuery', () => {
   it('orders ids as DuckDB does (UTF-8 bytes)', () => {
     const ids = ['b', 'a_b', 'aB', 'a', 'A', 'é', 'z', '\u{1F600}', '\uFF01', 'a-b'];
     expect([...ids].sort(cmpBytes)).toEqual([...ids].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))));
+  });
+});
+
+describe('article_filters codes (factsColumns, filterCodeValues)', () => {
+  const codesTable = (rows: [string, number, string | null][]) =>
+    tableFromArrays({ field: rows.map((r) => r[0]), code: Int32Array.from(rows.map((r) => r[1])), value: rows.map((r) => r[2]) });
+  const filtersTable = (country: number[]) =>
+    new Table({
+      date: vectorFromArray(country.map(() => new Date(Date.UTC(2024, 0, 1))), new DateDay()),
+      country_code: makeVector(Int32Array.from(country)),
+      source_code: makeVector(Int32Array.from(country.map(() => 0))),
+      lang_code: makeVector(Int32Array.from(country.map(() => 0))),
+      topic_mask: makeVector(BigInt64Array.from(country.map(() => 0n))),
+      text_row: makeVector(Int32Array.from(country.map((_, i) => i)))
+    } as never);
+  const good: [string, number, string | null][] = [['country', 1, null], ['country', 0, 'IR'], ['source_id', 0, 'mehr'], ['lang', 0, 'fa']];
+
+  it('decodes each row to the value of its code, NULL included', () => {
+    const f = factsColumns(filtersTable([0, 1, 0]), codesTable(good));
+    expect(Array.from(f.country.codes, (c) => f.country.values[c])).toEqual(['IR', null, 'IR']);
+    expect(Array.from(f.source_id.codes, (c) => f.source_id.values[c])).toEqual(['mehr', 'mehr', 'mehr']);
+    expect(filterCodeValues(codesTable(good))).toEqual({ country: ['IR', null], source_id: ['mehr'], lang: ['fa'] });
+  });
+
+  it('refuses codes that would decode to a wrong or missing value', () => {
+    expect(() => filterCodeValues(codesTable([...good, ['country', 3, 'SA']]))).toThrow(/gaps/);
+    expect(() => filterCodeValues(codesTable([...good, ['country', 0, 'SA']]))).toThrow(/bad row/);
+    expect(() => filterCodeValues(codesTable([...good, ['planet', 0, 'Mars']]))).toThrow(/bad row/);
+    expect(() => factsColumns(filtersTable([0, 2]), codesTable(good))).toThrow(/country_code: code 2 \(row 1\)/);
   });
 });

@@ -11,10 +11,13 @@ import { arrowTablesOf } from '../helpers/arrow-files';
 import { EMPTY_FILTERS, UN_SYSTEM, type Filters, type StanceTarget } from '$lib/filters';
 import * as Q from '$lib/queries';
 import { StanceCube } from '$lib/queries/stance-cube';
+import { DERIVED_COLUMNS } from '$lib/schema';
 import { STANCE_CUBE_COLUMNS, stanceCubeFromTables, type StanceCubeTables } from '$lib/db/stance-arrow';
 
 let env: Awaited<ReturnType<typeof openFixtureDb>>;
 let cube: StanceCube;
+/** The same cube from article_filters' integer codes and filter_codes, as the browser loads it (fetch-data.ts). */
+let cubeCodes: StanceCube;
 /** entities.label_en by entity_id, for `compare`'s labels. */
 let labels: Map<string, string | null>;
 const labelOf = (id: string) => labels.get(id) ?? null;
@@ -24,6 +27,8 @@ beforeAll(async () => {
   env = await openFixtureDb();
   const t: StanceCubeTables = await arrowTablesOf(env.dir, STANCE_CUBE_COLUMNS);
   cube = stanceCubeFromTables(t);
+  const codes = await arrowTablesOf(env.dir, { article_filters: DERIVED_COLUMNS.article_filters, filter_codes: DERIVED_COLUMNS.filter_codes });
+  cubeCodes = stanceCubeFromTables({ ...t, article_facts: codes.article_filters, filter_codes: codes.filter_codes });
   const ents = await run<{ entity_id: string; label_en: string | null }>({ sql: 'SELECT entity_id, label_en FROM entities', params: [] });
   labels = new Map(ents.map((e) => [e.entity_id, e.label_en]));
 });
@@ -75,6 +80,7 @@ describe('stance cube = buildStanceTrendQuery', () => {
               const o = { ...target, granularity, threshold, byCountry };
               const want = await run<Q.StanceTrendRow>(Q.buildStanceTrendQuery(f, o));
               expect(norm(cube.trend(f, o)), `${JSON.stringify(f)} ${JSON.stringify(o)}`).toEqual(norm(want));
+              expect(norm(cubeCodes.trend(f, o)), `codes: ${JSON.stringify(f)} ${JSON.stringify(o)}`).toEqual(norm(want));
               if (want.some((r) => r.articles > 0)) nonEmpty++;
             }
           }
@@ -97,6 +103,7 @@ describe('stance cube compare = buildCompareStanceQuery', () => {
           const o = threshold === undefined ? pair : { ...pair, threshold };
           const want = await run<Q.CompareStanceRow>(Q.buildCompareStanceQuery(f, o));
           expect(norm(cube.compare(f, o, labelOf)), `${JSON.stringify(f)} ${JSON.stringify(o)}`).toEqual(norm(want));
+          expect(norm(cubeCodes.compare(f, o, labelOf)), `codes: ${JSON.stringify(f)} ${JSON.stringify(o)}`).toEqual(norm(want));
           // With each side's total given (the page passes the co-mention cube's), only the articles with a stance are tested.
           if (pair.a !== pair.b) {
             const totals = await run<Q.CompareTotalsRow>(Q.buildCompareTotalsQuery(f, pair));

@@ -7,7 +7,7 @@
  * chunks into typed arrays: article_entities has ~8M rows at 1M articles.
  */
 import { DataType, DateUnit, Type, type Data, type Table, type Vector } from 'apache-arrow';
-import type { EntityKind } from '$lib/schema';
+import { FILTER_CODE_COLUMNS, FILTER_CODE_FIELDS, type EntityKind, type FilterCodeField } from '$lib/schema';
 import { CoMentionCube, NULL_DAY, type CodedColumn, type CoMentionCubeColumns } from '$lib/queries/comention-cube';
 
 /** The columns each table is read with (the loader asks parquet-wasm for these only). */
@@ -20,7 +20,9 @@ export const COMENTION_COLUMNS = {
 } as const;
 
 export interface CoMentionTables {
+  /** article_filters (with `filter_codes`), or article_facts' COMENTION_COLUMNS (`filter_codes` null or absent). */
   article_facts: Table;
+  filter_codes?: Table | null;
   article_entities: Table;
   entity_articles: Table;
   entities: Table;
@@ -175,15 +177,51 @@ export function plain<T>(t: Table): T[] {
   return t.toArray().map((r) => r.toJSON() as T);
 }
 
-/** article_facts (date, country, source_id, lang, topic_mask, text_row) as the cubes' typed arrays. */
-export function factsColumns(f: Table): CoMentionCubeColumns['facts'] {
+/**
+ * filter_codes as one value list per field, indexed by code. Refused unless each field's codes are 0, 1, 2, … without
+ * a gap or a repeat: a code without a value would make its articles' country (source, language) silently wrong.
+ */
+export function filterCodeValues(t: Table): Record<FilterCodeField, (string | null)[]> {
+  const out = Object.fromEntries(FILTER_CODE_FIELDS.map((f) => [f, [] as (string | null)[]])) as Record<FilterCodeField, (string | null)[]>;
+  const seen = Object.fromEntries(FILTER_CODE_FIELDS.map((f) => [f, [] as boolean[]])) as Record<FilterCodeField, boolean[]>;
+  for (const r of plain<{ field: string; code: number | bigint; value: string | null }>(t)) {
+    const list = out[r.field as FilterCodeField];
+    const code = Number(r.code);
+    if (!list || !Number.isInteger(code) || code < 0 || seen[r.field as FilterCodeField][code]) throw new Error(`filter_codes: bad row (${r.field}, ${r.code})`);
+    seen[r.field as FilterCodeField][code] = true;
+    list[code] = r.value ?? null;
+  }
+  for (const f of FILTER_CODE_FIELDS) {
+    // A plain loop: some() and every() skip the holes of a sparse array.
+    for (let i = 0; i < out[f].length; i++) if (!seen[f][i]) throw new Error(`filter_codes: the codes of ${f} have gaps`);
+  }
+  return out;
+}
+
+/** A code column of article_filters with the values `filterCodeValues` gave for it (checked: every code has one). */
+function codedBy(v: Vector, values: (string | null)[], name: string): CodedColumn {
+  const codes = int32s(v, -1);
+  for (let i = 0; i < codes.length; i++) {
+    if (!(codes[i] >= 0 && codes[i] < values.length)) throw new Error(`article_filters.${name}: code ${codes[i]} (row ${i}) is not in filter_codes`);
+  }
+  return { codes, values };
+}
+
+/**
+ * The cubes' typed arrays of the per-article filter columns (date, country, source_id, lang, topic_mask, text_row):
+ * from article_filters' integer codes and `codes` (filter_codes), or from article_facts' strings when `codes` is null.
+ */
+export function factsColumns(f: Table, codes?: Table | null): CoMentionCubeColumns['facts'] {
   const mask = int64Halves(need(f, 'topic_mask'));
+  const values = codes ? filterCodeValues(codes) : null;
+  const column = (field: FilterCodeField): CodedColumn =>
+    values ? codedBy(need(f, FILTER_CODE_COLUMNS[field]), values[field], FILTER_CODE_COLUMNS[field]) : coded(need(f, field));
   return {
     length: f.numRows,
     date: days(need(f, 'date')),
-    country: coded(need(f, 'country')),
-    source_id: coded(need(f, 'source_id')),
-    lang: coded(need(f, 'lang')),
+    country: column('country'),
+    source_id: column('source_id'),
+    lang: column('lang'),
     maskLo: mask.lo,
     maskHi: mask.hi,
     text_row: int32s(need(f, 'text_row'), -1)
@@ -193,7 +231,7 @@ export function factsColumns(f: Table): CoMentionCubeColumns['facts'] {
 export function coMentionCubeFromTables(t: CoMentionTables): CoMentionCube {
   const p = t.article_entities;
   return new CoMentionCube({
-    facts: factsColumns(t.article_facts),
+    facts: factsColumns(t.article_facts, t.filter_codes),
     pairs: { length: p.numRows, text_row: int32s(need(p, 'text_row'), -1), entity_no: int32s(need(p, 'entity_no'), -1) },
     entityArticles: plain<{ entity_id: string; entity_no: number | bigint }>(t.entity_articles).map((r) => ({
       entity_id: r.entity_id,

@@ -5,7 +5,7 @@
  */
 import initParquet, { readParquet } from 'parquet-wasm/esm';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { DERIVED_PARQUET_FILES, MANIFEST_FILE, SCHEMA_VERSION, type Manifest } from '$lib/schema';
+import { DERIVED_COLUMNS, DERIVED_PARQUET_FILES, MANIFEST_FILE, SCHEMA_VERSION, type Manifest } from '$lib/schema';
 
 export async function fetchOk(url: URL): Promise<Response> {
   const res = await fetch(url);
@@ -55,27 +55,42 @@ export async function readParquetTable(url: URL, columns: readonly string[] | un
   return columns ? all.select(columns as string[]) : all;
 }
 
+/** The cubes' per-article filter columns, as read by readArticleFilters. */
+export interface ArticleFilters {
+  /** article_filters (country, source_id and lang as codes), or article_facts' `columns`. */
+  table: Table;
+  /** filter_codes, which decodes article_filters' codes; null when `table` is article_facts. */
+  codes: Table | null;
+}
+
 /**
- * The cubes' per-article filter columns: article_filters (article_facts without article_id, which parquet-wasm would
- * decode too: at 1M articles 2.1 MB and 90 ms instead of 5.9 MB and 217 ms), or article_facts in a data folder
- * written before article_filters existed (HTTP 404).
+ * The cubes' per-article filter columns: article_filters with filter_codes (article_facts without article_id, its
+ * strings as integer codes: at 1M articles 2.1 MB decoded in ~50 ms instead of 5.9 MB in ~220 ms, and no string to
+ * code again), both fetched at once; or article_facts' `columns` in a data folder written before filter_codes existed
+ * (a 404, or an article_filters of strings).
  */
 export async function readArticleFilters(
   dataUrl: URL,
   files: Record<string, string>,
   columns: readonly string[],
   wasmUrl: string | URL
-): Promise<Table> {
+): Promise<ArticleFilters> {
   const filters = files.article_filters ?? DERIVED_PARQUET_FILES.article_filters;
-  try {
-    return await readParquetTable(new URL(filters, dataUrl), columns, wasmUrl);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    const facts = files.article_facts ?? DERIVED_PARQUET_FILES.article_facts;
-    return readParquetTable(new URL(facts, dataUrl), columns, wasmUrl).catch((e2: unknown) => {
-      throw missingFileError(e2, facts);
-    });
+  const codes = files.filter_codes ?? DERIVED_PARQUET_FILES.filter_codes;
+  const [table, dict] = await Promise.allSettled([
+    readParquetTable(new URL(filters, dataUrl), DERIVED_COLUMNS.article_filters, wasmUrl),
+    readParquetTable(new URL(codes, dataUrl), DERIVED_COLUMNS.filter_codes, wasmUrl)
+  ]);
+  for (const r of [table, dict]) if (r.status === 'rejected' && !isNotFound(r.reason)) throw r.reason;
+  if (table.status === 'fulfilled' && dict.status === 'fulfilled' && DERIVED_COLUMNS.article_filters.every((c) => table.value.getChild(c))) {
+    return { table: table.value, codes: dict.value };
   }
+  // A data folder written before filter_codes: no article_filters, or one with the strings themselves.
+  const facts = files.article_facts ?? DERIVED_PARQUET_FILES.article_facts;
+  const fallback = await readParquetTable(new URL(facts, dataUrl), columns, wasmUrl).catch((e: unknown) => {
+    throw missingFileError(e, facts);
+  });
+  return { table: fallback, codes: null };
 }
 
 /**

@@ -16,7 +16,9 @@ export const STANCE_CUBE_COLUMNS = {
 } as const;
 
 export interface StanceCubeTables {
+  /** article_filters (with `filter_codes`), or article_facts' STANCE_CUBE_COLUMNS (`filter_codes` null or absent). */
   article_facts: Table;
+  filter_codes?: Table | null;
   stance_facts: Table;
   topic_defs: Table;
   entities: Table;
@@ -25,7 +27,7 @@ export interface StanceCubeTables {
 export function stanceCubeFromTables(t: StanceCubeTables): StanceCube {
   const s = t.stance_facts;
   return new StanceCube({
-    facts: factsColumns(t.article_facts),
+    facts: factsColumns(t.article_facts, t.filter_codes),
     stances: {
       length: s.numRows,
       text_row: int32s(need(s, 'text_row'), -1),
