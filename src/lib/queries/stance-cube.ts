@@ -157,49 +157,61 @@ export class StanceCube {
     }
     for (let i = 0; i < f.length; i++) start[i + 1] += start[i];
     const m = start[f.length];
-    const order = new Int32Array(m);
+    // Each stance row's place in article order (-1: no such article). The rows are then read in their own order and
+    // written to their places: stance_facts is sorted by target, and gathering its five columns in article order
+    // missed the cache on nearly every read (~280 ms at 1M articles, 780k rows, in Node).
+    const placeOf = new Int32Array(s.length);
     const art = new Int32Array(m);
     for (let k = 0; k < s.length; k++) {
       const a = artOf(k);
-      if (a < 0) continue;
+      if (a < 0) {
+        placeOf[k] = -1;
+        continue;
+      }
       const at = start[a]++;
-      order[at] = k;
+      placeOf[k] = at;
       art[at] = a;
     }
     const un = new Set(c.unBodies);
     // Target codes by (kind code, id code): a table, not a Map lookup per row (both codes are small: a few hundred ids).
     const nIds = s.target_id.values.length;
-    const pairCode = new Int32Array((s.target_kind.values.length + 1) * (nIds + 1)).fill(-1);
-    const targetKeys: string[] = [];
-    const isUn: number[] = [];
-    const target = new Int32Array(m);
+    const pairOf = new Int32Array(m);
     const label = new Uint8Array(m);
     const score = new Float64Array(m);
     const confidence = new Float64Array(m);
     const kindCodes = s.target_kind.codes;
     const idCodes = s.target_id.codes;
     const stanceCodes = s.stance.codes;
+    const sScore = s.score;
+    const sConfidence = s.confidence;
     const labelOf = Uint8Array.from(s.stance.values, (v) => {
       const i = LABELS.indexOf(v as (typeof LABELS)[number]);
       return i < 0 ? 3 : i;
     });
+    for (let k = 0; k < s.length; k++) {
+      const j = placeOf[k];
+      if (j < 0) continue;
+      pairOf[j] = kindCodes[k] * (nIds + 1) + idCodes[k];
+      label[j] = labelOf[stanceCodes[k]];
+      score[j] = sScore[k];
+      confidence[j] = sConfidence[k];
+    }
+    // Target codes in order of first appearance in article order.
+    const pairCode = new Int32Array((s.target_kind.values.length + 1) * (nIds + 1)).fill(-1);
+    const targetKeys: string[] = [];
+    const isUn: number[] = [];
+    const target = new Int32Array(m);
     for (let j = 0; j < m; j++) {
-      const k = order[j];
-      const kc = kindCodes[k];
-      const ic = idCodes[k];
-      const pair = kc * (nIds + 1) + ic;
+      const pair = pairOf[j];
       let code = pairCode[pair];
       if (code < 0) {
         code = pairCode[pair] = targetKeys.length;
-        const kind = s.target_kind.values[kc];
-        const id = s.target_id.values[ic];
+        const kind = s.target_kind.values[Math.floor(pair / (nIds + 1))];
+        const id = s.target_id.values[pair % (nIds + 1)];
         targetKeys.push(`${kind}\u0000${id}`);
         isUn.push(kind === 'entity' && id !== null && un.has(id) ? 1 : 0);
       }
       target[j] = code;
-      label[j] = labelOf[stanceCodes[k]];
-      score[j] = s.score[k];
-      confidence[j] = s.confidence[k];
     }
     return {
       facts: { length: f.length, date: f.date, country: f.country, source_id: f.source_id, lang: f.lang, maskLo: f.maskLo, maskHi: f.maskHi },
