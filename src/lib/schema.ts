@@ -261,6 +261,7 @@ export const DERIVED_TABLES = {
   article_facts: 'article_facts',
   article_filters: 'article_filters',
   filter_codes: 'filter_codes',
+  stance_cube: 'stance_cube',
   article_counts: 'article_counts',
   entity_articles: 'entity_articles',
   article_entities: 'article_entities',
@@ -276,6 +277,7 @@ export const DERIVED_PARQUET_FILES: Record<DerivedTableName, string> = {
   article_facts: 'article_facts.parquet',
   article_filters: 'article_filters.parquet',
   filter_codes: 'filter_codes.parquet',
+  stance_cube: 'stance_cube.parquet',
   article_counts: 'article_counts.parquet',
   entity_articles: 'entity_articles.parquet',
   article_entities: 'article_entities.parquet',
@@ -304,10 +306,23 @@ export interface ArticleFactRow {
   text_row: number;
 }
 
-/** The article_facts columns that article_filters stores as integer codes, and the code column of each. */
-export const FILTER_CODE_FIELDS = ['country', 'source_id', 'lang'] as const;
+/**
+ * The string columns that article_filters (of article_facts) and stance_cube (of stance_facts) store as integer codes,
+ * whose values filter_codes lists, and the code column of each.
+ */
+export const FILTER_CODE_FIELDS = ['country', 'source_id', 'lang', 'target_kind', 'target_id', 'stance'] as const;
 export type FilterCodeField = (typeof FILTER_CODE_FIELDS)[number];
-export const FILTER_CODE_COLUMNS: Record<FilterCodeField, string> = { country: 'country_code', source_id: 'source_code', lang: 'lang_code' };
+export const FILTER_CODE_COLUMNS: Record<FilterCodeField, string> = {
+  country: 'country_code',
+  source_id: 'source_code',
+  lang: 'lang_code',
+  target_kind: 'target_kind_code',
+  target_id: 'target_id_code',
+  stance: 'stance_code'
+};
+/** The coded fields of each table. */
+export const ARTICLE_FILTER_FIELDS = ['country', 'source_id', 'lang'] as const satisfies readonly FilterCodeField[];
+export const STANCE_CUBE_FIELDS = ['target_kind', 'target_id', 'stance'] as const satisfies readonly FilterCodeField[];
 
 /**
  * article_facts for the cubes (stance, co-mentions, Compare), which key articles by text_row: the same rows in the
@@ -327,9 +342,23 @@ export interface ArticleFilterRow {
 }
 
 /**
- * The values behind article_filters' codes: one row per (field, code), codes 0, 1, 2, … per field in the value's
- * order, NULL last. `SELECT … FROM article_filters f JOIN filter_codes c ON c.field = 'country' AND c.code =
- * f.country_code` gives back article_facts' country.
+ * stance_facts for the stance cube: the same rows, in article order (text_row, then stance_row), without stance_row
+ * and stance_no, and with target_kind, target_id and stance as integer codes (filter_codes). At 1M articles 2.0 MB
+ * against 4.0, decoded by parquet-wasm in ~50 ms against ~290 ms cold (Node), with no string to code again.
+ */
+export interface StanceCubeRow {
+  text_row: number;
+  target_kind_code: number;
+  target_id_code: number;
+  stance_code: number;
+  score: number;
+  confidence: number;
+}
+
+/**
+ * The values behind the codes of article_filters and stance_cube: one row per (field, code), codes 0, 1, 2, … per
+ * field in the value's order, NULL last. `SELECT … FROM article_filters f JOIN filter_codes c ON c.field = 'country'
+ * AND c.code = f.country_code` gives back article_facts' country.
  */
 export interface FilterCodeRow {
   field: FilterCodeField;
@@ -482,6 +511,7 @@ export const DERIVED_COLUMNS = {
   article_facts: ['article_id', 'date', 'country', 'source_id', 'lang', 'topic_mask', 'text_row'],
   article_filters: ['date', 'country_code', 'source_code', 'lang_code', 'topic_mask', 'text_row'],
   filter_codes: ['field', 'code', 'value'],
+  stance_cube: ['text_row', 'target_kind_code', 'target_id_code', 'stance_code', 'score', 'confidence'],
   article_counts: ['date', 'country', 'source_id', 'source_name', 'lang', 'topic_mask', 'articles'],
   entity_articles: ['entity_id', 'articles', 'entity_no'],
   article_entities: ['text_row', 'entity_no'],
@@ -496,6 +526,7 @@ export type DerivedRowOf = {
   article_facts: ArticleFactRow;
   article_filters: ArticleFilterRow;
   filter_codes: FilterCodeRow;
+  stance_cube: StanceCubeRow;
   article_counts: ArticleCountRow;
   entity_articles: EntityArticlesRow;
   article_entities: ArticleEntityRow;

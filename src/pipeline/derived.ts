@@ -5,7 +5,15 @@
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DERIVED_PARQUET_FILES, FILTER_CODE_COLUMNS, FILTER_CODE_FIELDS, MAX_MASK_TOPICS, PARQUET_FILES } from '../lib/schema';
+import {
+  ARTICLE_FILTER_FIELDS,
+  DERIVED_PARQUET_FILES,
+  FILTER_CODE_COLUMNS,
+  MAX_MASK_TOPICS,
+  PARQUET_FILES,
+  STANCE_CUBE_FIELDS,
+  type FilterCodeField
+} from '../lib/schema';
 import { ORDER_BY, quoteLiteral } from './write';
 
 /**
@@ -72,15 +80,19 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string, op
   // The same rows for the cubes, without article_id and with country, source_id and lang as integer codes whose
   // values filter_codes lists (schema.ts ArticleFilterRow, FilterCodeRow): parquet-wasm turns every string cell into
   // a string of its own, and the cubes then coded them back to integers (~0.5 s per cube at 1M articles, in Node).
-  await run(`CREATE OR REPLACE TEMP TABLE d_codes AS
-    ${FILTER_CODE_FIELDS.map(
-      (f) => `SELECT '${f}' AS field, CAST(row_number() OVER (ORDER BY ${f} NULLS LAST) - 1 AS INTEGER) AS code, ${f} AS value
-        FROM (SELECT DISTINCT ${f} FROM d_facts)`
-    ).join(' UNION ALL ')}`);
-  await run(`COPY (SELECT field, code, value FROM d_codes ORDER BY field, code) TO ${file('filter_codes')} (FORMAT parquet, COMPRESSION zstd)`);
-  const codeOf = (f: string) => `(SELECT code FROM d_codes WHERE field = '${f}' AND value IS NOT DISTINCT FROM f.${f})`;
+  // Codes per field in the value's order, NULL last; filter_codes is written below, with stance_cube's codes too.
+  const codesOf = (fields: readonly string[], from: string) =>
+    fields
+      .map(
+        (f) => `SELECT '${f}' AS field, CAST(row_number() OVER (ORDER BY ${f} NULLS LAST) - 1 AS INTEGER) AS code, ${f} AS value
+          FROM (SELECT DISTINCT ${f} FROM ${from})`
+      )
+      .join(' UNION ALL ');
+  const codeOf = (f: string, alias: string) =>
+    `(SELECT code FROM d_codes WHERE field = '${f}' AND value IS NOT DISTINCT FROM ${alias}.${f}) AS ${FILTER_CODE_COLUMNS[f as FilterCodeField]}`;
+  await run(`CREATE OR REPLACE TEMP TABLE d_codes AS ${codesOf(ARTICLE_FILTER_FIELDS, 'd_facts')}`);
   await run(`COPY (
-      SELECT date, ${FILTER_CODE_FIELDS.map((k) => `${codeOf(k)} AS ${FILTER_CODE_COLUMNS[k]}`).join(', ')}, topic_mask, text_row
+      SELECT date, ${ARTICLE_FILTER_FIELDS.map((k) => codeOf(k, 'f')).join(', ')}, topic_mask, text_row
       FROM d_facts f ORDER BY date NULLS LAST, article_id
     ) TO ${file('article_filters')} (FORMAT parquet, ${ROW_NUMBER_OPTS}, ROW_GROUP_SIZE 122880)`);
   // Where each article's rows sit in articles/mentions/terms.parquet (row numbers read back from the written files),
@@ -125,6 +137,15 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string, op
       JOIN d_text_rows x USING (article_id)
       ORDER BY stance_row
     ) TO ${file('stance_facts')} (FORMAT parquet, ${ROW_NUMBER_OPTS}, ROW_GROUP_SIZE 122880)`);
+  // The same rows for the stance cube (schema.ts StanceCubeRow): in article order (the cube's own), its strings as
+  // codes, without the row numbers it does not use.
+  const stanceFacts = `read_parquet(${file('stance_facts')})`;
+  await run(`INSERT INTO d_codes ${codesOf(STANCE_CUBE_FIELDS, stanceFacts)}`);
+  await run(`COPY (
+      SELECT text_row, ${STANCE_CUBE_FIELDS.map((k) => codeOf(k, 's')).join(', ')}, score, confidence
+      FROM ${stanceFacts} s ORDER BY text_row, stance_row
+    ) TO ${file('stance_cube')} (FORMAT parquet, ${ROW_NUMBER_OPTS}, ROW_GROUP_SIZE 122880)`);
+  await run(`COPY (SELECT field, code, value FROM d_codes ORDER BY field, code) TO ${file('filter_codes')} (FORMAT parquet, COMPRESSION zstd)`);
   await run(`COPY (
       SELECT date, country, source_id, source_name, lang, topic_mask, CAST(count(*) AS INTEGER) AS articles
       FROM d_facts GROUP BY ALL

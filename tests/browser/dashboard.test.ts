@@ -419,10 +419,13 @@ describe.skipIf(!hasChromium)('dashboard without data', () => {
 
 /**
  * Data folders of earlier versions: before article_filters (no such file), and before filter_codes (an article_filters
- * of strings). The cubes read article_facts instead. A current folder's cubes read article_filters and filter_codes.
+ * of strings); neither has stance_cube. The cubes read article_facts and stance_facts instead. A current folder's
+ * cubes read article_filters, stance_cube and filter_codes.
  */
 const LAYOUTS = {
-  'before article_filters': async (dir: string) => rmSync(join(dir, 'article_filters.parquet')),
+  'before article_filters': async (dir: string) => {
+    for (const f of ['article_filters', 'filter_codes', 'stance_cube']) rmSync(join(dir, `${f}.parquet`));
+  },
   'before filter_codes (article_filters of strings)': async (dir: string) => {
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
@@ -431,7 +434,7 @@ const LAYOUTS = {
       TO ${file('article_filters.parquet')} (FORMAT parquet)`);
     c.closeSync();
     db.closeSync();
-    rmSync(join(dir, 'filter_codes.parquet'));
+    for (const f of ['filter_codes', 'stance_cube']) rmSync(join(dir, `${f}.parquet`));
   },
   current: async () => undefined
 } as const;
@@ -467,6 +470,11 @@ describe.skipIf(!hasChromium).each(Object.entries(LAYOUTS))('dashboard on a data
         expect(parquet.includes('article_facts.parquet'), parquet.join(' ')).toBe(layout !== 'current');
         expect(parquet.includes('filter_codes.parquet')).toBe(true);
       }
+      // Compare's DuckDB reads no stance file either: stance_facts only for a stance cube without stance_cube.
+      if (path === 'compare/') {
+        expect(parquet.includes('stance_facts.parquet'), parquet.join(' ')).toBe(layout !== 'current');
+        expect(parquet.includes('stance_cube.parquet')).toBe(true);
+      }
       // The cubes themselves loaded (the pages would otherwise fall back to DuckDB and still draw).
       for (const name of names) {
         const loaded = await w.page.evaluate((n) => performance.getEntriesByName(`${n}-cube:load`).length, name);
@@ -478,7 +486,7 @@ describe.skipIf(!hasChromium).each(Object.entries(LAYOUTS))('dashboard on a data
       expect(charts.some((c) => c.state === 'ready' && c.drawn > 0), path).toBe(true);
     }
     // The only problems are the 404s of the missing files.
-    expect(w.problems.filter((p) => !/(article_filters|filter_codes)\.parquet|Failed to load resource/.test(p))).toEqual([]);
+    expect(w.problems.filter((p) => !/(article_filters|filter_codes|stance_cube)\.parquet|Failed to load resource/.test(p))).toEqual([]);
     expect(w.problems.length > 0).toBe(layout !== 'current');
   });
 });

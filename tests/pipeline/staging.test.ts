@@ -98,7 +98,16 @@ describe('staging through worker files', () => {
     expect(await one(`SELECT count(*) FROM read_parquet(${out(DERIVED_PARQUET_FILES.article_filters)})
       WHERE country_code IS NULL OR source_code IS NULL OR lang_code IS NULL`)).toBe(0);
     expect(await one(`SELECT count(*) FROM (SELECT field FROM read_parquet(${codes}) GROUP BY field HAVING min(code) <> 0 OR max(code) <> count(*) - 1 OR count(DISTINCT code) <> count(*))`)).toBe(0);
-    expect(await one(`SELECT count(DISTINCT field) FROM read_parquet(${codes})`)).toBe(3);
+    expect(await one(`SELECT count(DISTINCT field) FROM read_parquet(${codes})`)).toBe(6);
+    // stance_cube is stance_facts in article order (text_row, then stance_row), its strings as codes.
+    const stanceFacts = `(SELECT text_row, target_kind, target_id, stance, score, confidence, row_number() OVER (ORDER BY text_row, stance_row) AS n
+      FROM read_parquet(${out(DERIVED_PARQUET_FILES.stance_facts)}))`;
+    const stanceCube = `(SELECT text_row, ${value('target_kind', 'target_kind_code')} AS target_kind, ${value('target_id', 'target_id_code')} AS target_id,
+      ${value('stance', 'stance_code')} AS stance, score, confidence, file_row_number + 1 AS n
+      FROM read_parquet(${out(DERIVED_PARQUET_FILES.stance_cube)}, file_row_number = true) f)`;
+    expect(await one(`SELECT count(*) FROM ${stanceCube}`)).toBeGreaterThan(0);
+    expect(await one(`SELECT count(*) FROM ${stanceCube}`)).toBe(await one(`SELECT count(*) FROM ${stanceFacts}`));
+    expect(await one(`SELECT count(*) FROM (SELECT * FROM ${stanceFacts} EXCEPT ALL SELECT * FROM ${stanceCube})`)).toBe(0);
     expect(await one(`SELECT count(*) FROM (SELECT * FROM ${facts} EXCEPT ALL SELECT * FROM ${filters})`)).toBe(0);
     expect(await one(`SELECT count(*) FROM (SELECT * FROM ${filters} EXCEPT ALL SELECT * FROM ${facts})`)).toBe(0);
     // Row-number columns of the derived tables are delta-encoded (derived.ts ROW_NUMBER_OPTS); base tables are not.

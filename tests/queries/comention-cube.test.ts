@@ -272,7 +272,7 @@ describe('article_filters codes (factsColumns, filterCodeValues)', () => {
     const f = factsColumns(filtersTable([0, 1, 0]), codesTable(good));
     expect(Array.from(f.country.codes, (c) => f.country.values[c])).toEqual(['IR', null, 'IR']);
     expect(Array.from(f.source_id.codes, (c) => f.source_id.values[c])).toEqual(['mehr', 'mehr', 'mehr']);
-    expect(filterCodeValues(codesTable(good))).toEqual({ country: ['IR', null], source_id: ['mehr'], lang: ['fa'] });
+    expect(filterCodeValues(codesTable(good))).toEqual({ country: ['IR', null], source_id: ['mehr'], lang: ['fa'], target_kind: [], target_id: [], stance: [] });
   });
 
   it('refuses codes that would decode to a wrong or missing value', () => {

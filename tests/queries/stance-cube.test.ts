@@ -27,8 +27,18 @@ beforeAll(async () => {
   env = await openFixtureDb();
   const t: StanceCubeTables = await arrowTablesOf(env.dir, STANCE_CUBE_COLUMNS);
   cube = stanceCubeFromTables(t);
-  const codes = await arrowTablesOf(env.dir, { article_filters: DERIVED_COLUMNS.article_filters, filter_codes: DERIVED_COLUMNS.filter_codes });
-  cubeCodes = stanceCubeFromTables({ ...t, article_facts: codes.article_filters, filter_codes: codes.filter_codes });
+  const codes = await arrowTablesOf(env.dir, {
+    article_filters: DERIVED_COLUMNS.article_filters,
+    filter_codes: DERIVED_COLUMNS.filter_codes,
+    stance_cube: DERIVED_COLUMNS.stance_cube
+  });
+  cubeCodes = stanceCubeFromTables({
+    ...t,
+    stance_facts: null,
+    stance_cube: codes.stance_cube,
+    article_facts: codes.article_filters,
+    filter_codes: codes.filter_codes
+  });
   const ents = await run<{ entity_id: string; label_en: string | null }>({ sql: 'SELECT entity_id, label_en FROM entities', params: [] });
   labels = new Map(ents.map((e) => [e.entity_id, e.label_en]));
 });
@@ -124,6 +134,16 @@ describe('stance cube compare = buildCompareStanceQuery', () => {
 });
 
 describe('stance cube state', () => {
+  it('is the same built from stance_cube and article_filters (codes) as from stance_facts and article_facts (strings)', () => {
+    const a = cube.state();
+    const b = cubeCodes.state();
+    for (const k of ['art', 'target', 'label', 'score', 'confidence', 'targetIsUn'] as const) expect(Array.from(b[k]), k).toEqual(Array.from(a[k]));
+    expect(b.targetKeys).toEqual(a.targetKeys);
+    expect(b.art.length).toBeGreaterThan(5);
+    const decode = (c: { codes: Int32Array; values: readonly (string | null)[] }) => Array.from(c.codes, (x) => c.values[x]);
+    for (const k of ['country', 'source_id', 'lang'] as const) expect(decode(b.facts[k]), k).toEqual(decode(a.facts[k]));
+  });
+
   it('a cube rebuilt from its state (as the page gets it from the worker, structured-cloned) answers the same', () => {
     const clone = new StanceCube({ state: structuredClone(cube.state()) });
     for (const f of FILTERS)

@@ -198,11 +198,11 @@ export function filterCodeValues(t: Table): Record<FilterCodeField, (string | nu
   return out;
 }
 
-/** A code column of article_filters with the values `filterCodeValues` gave for it (checked: every code has one). */
-function codedBy(v: Vector, values: (string | null)[], name: string): CodedColumn {
+/** A code column (article_filters, stance_cube) with the values `filterCodeValues` gave for it (checked: every code has one). */
+export function codedBy(v: Vector, values: (string | null)[], name: string): CodedColumn {
   const codes = int32s(v, -1);
   for (let i = 0; i < codes.length; i++) {
-    if (!(codes[i] >= 0 && codes[i] < values.length)) throw new Error(`article_filters.${name}: code ${codes[i]} (row ${i}) is not in filter_codes`);
+    if (!(codes[i] >= 0 && codes[i] < values.length)) throw new Error(`${name}: code ${codes[i]} (row ${i}) is not in filter_codes`);
   }
   return { codes, values };
 }
@@ -215,7 +215,7 @@ export function factsColumns(f: Table, codes?: Table | null): CoMentionCubeColum
   const mask = int64Halves(need(f, 'topic_mask'));
   const values = codes ? filterCodeValues(codes) : null;
   const column = (field: FilterCodeField): CodedColumn =>
-    values ? codedBy(need(f, FILTER_CODE_COLUMNS[field]), values[field], FILTER_CODE_COLUMNS[field]) : coded(need(f, field));
+    values ? codedBy(need(f, FILTER_CODE_COLUMNS[field]), values[field], `article_filters.${FILTER_CODE_COLUMNS[field]}`) : coded(need(f, field));
   return {
     length: f.numRows,
     date: days(need(f, 'date')),

@@ -55,6 +55,16 @@ export async function readParquetTable(url: URL, columns: readonly string[] | un
   return columns ? all.select(columns as string[]) : all;
 }
 
+/** `url` as readParquetTable reads it, or null when the server answers 404 (a file newer than the data folder). */
+export async function readParquetTableIfPresent(url: URL, columns: readonly string[] | undefined, wasmUrl: string | URL): Promise<Table | null> {
+  try {
+    return await readParquetTable(url, columns, wasmUrl);
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
+
 /** The cubes' per-article filter columns, as read by readArticleFilters. */
 export interface ArticleFilters {
   /** article_filters (country, source_id and lang as codes), or article_facts' `columns`. */

@@ -1,11 +1,13 @@
 /**
- * Arrow tables (as parquet-wasm decodes stance_facts, article_facts, topic_defs and entities) → the typed arrays of
- * the stance cube (queries/stance-cube.ts). Pure, like comention-arrow.ts (whose column readers it shares): the Node
- * tests run it on the fixture's files, the browser loader (stance-loader.ts) on the same files fetched over HTTP.
+ * Arrow tables (as parquet-wasm decodes stance_cube or stance_facts, article_filters or article_facts, filter_codes,
+ * topic_defs and entities) → the typed arrays of the stance cube (queries/stance-cube.ts). Pure, like
+ * comention-arrow.ts (whose column readers it shares): the Node tests run it on the fixture's files, the browser loader
+ * (stance-loader.ts) on the same files fetched over HTTP.
  */
 import type { Table } from 'apache-arrow';
-import { StanceCube } from '$lib/queries/stance-cube';
-import { coded, factsColumns, float64s, int32s, need, plain } from './comention-arrow';
+import { FILTER_CODE_COLUMNS, type FilterCodeField } from '$lib/schema';
+import { StanceCube, type StanceCubeColumns } from '$lib/queries/stance-cube';
+import { coded, codedBy, factsColumns, filterCodeValues, float64s, int32s, need, plain } from './comention-arrow';
 
 /** The columns each table is read with. */
 export const STANCE_CUBE_COLUMNS = {
@@ -19,24 +21,46 @@ export interface StanceCubeTables {
   /** article_filters (with `filter_codes`), or article_facts' STANCE_CUBE_COLUMNS (`filter_codes` null or absent). */
   article_facts: Table;
   filter_codes?: Table | null;
-  stance_facts: Table;
+  /** stance_cube, read with `filter_codes`; else stance_facts' STANCE_CUBE_COLUMNS. */
+  stance_cube?: Table | null;
+  stance_facts?: Table | null;
   topic_defs: Table;
   entities: Table;
 }
 
-export function stanceCubeFromTables(t: StanceCubeTables): StanceCube {
-  const s = t.stance_facts;
-  return new StanceCube({
-    facts: factsColumns(t.article_facts, t.filter_codes),
-    stances: {
+/** The stance rows as the cube takes them: from stance_cube's codes when there are codes, else stance_facts' strings. */
+function stanceColumns(t: StanceCubeTables): StanceCubeColumns['stances'] {
+  if (t.stance_cube && t.filter_codes) {
+    const s = t.stance_cube;
+    const values = filterCodeValues(t.filter_codes);
+    const column = (f: FilterCodeField) => codedBy(need(s, FILTER_CODE_COLUMNS[f]), values[f], `stance_cube.${FILTER_CODE_COLUMNS[f]}`);
+    return {
       length: s.numRows,
       text_row: int32s(need(s, 'text_row'), -1),
-      target_kind: coded(need(s, 'target_kind')),
-      target_id: coded(need(s, 'target_id')),
-      stance: coded(need(s, 'stance')),
+      target_kind: column('target_kind'),
+      target_id: column('target_id'),
+      stance: column('stance'),
       score: float64s(need(s, 'score')),
       confidence: float64s(need(s, 'confidence'))
-    },
+    };
+  }
+  const s = t.stance_facts;
+  if (!s) throw new Error('stance cube: neither stance_cube (with filter_codes) nor stance_facts');
+  return {
+    length: s.numRows,
+    text_row: int32s(need(s, 'text_row'), -1),
+    target_kind: coded(need(s, 'target_kind')),
+    target_id: coded(need(s, 'target_id')),
+    stance: coded(need(s, 'stance')),
+    score: float64s(need(s, 'score')),
+    confidence: float64s(need(s, 'confidence'))
+  };
+}
+
+export function stanceCubeFromTables(t: StanceCubeTables): StanceCube {
+  return new StanceCube({
+    facts: factsColumns(t.article_facts, t.filter_codes),
+    stances: stanceColumns(t),
     topicIds: plain<{ topic_id: string }>(t.topic_defs).map((r) => r.topic_id),
     unBodies: plain<{ entity_id: string; kind: string | null }>(t.entities)
       .filter((e) => e.kind === 'un_body')
