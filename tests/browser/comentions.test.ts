@@ -123,7 +123,7 @@ describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes'
       targets: await p.$$eval('select[name="target"] option', (os) => os.map((o) => `${(o as HTMLOptionElement).value} ${o.textContent}`)),
       count: (await p.textContent('[data-testid="evidence-count"]'))?.trim()
     });
-    await withoutCubes(env, ['stance_facts'], async (fallback) => {
+    await withoutCubes(env, ['stance_cube'], async (fallback) => {
       let options = 0;
       for (const view of ['stance/', 'stance/?countries=IR&ev=support', 'stance/?target=topic:sanctions&from=2024-01-01', 'stance/?threshold=0.5&langs=ar']) {
         await w.page.goto(env.server.url + view);
@@ -144,7 +144,7 @@ describe.skipIf(!hasChromium)('co-mentions and compare from the in-memory cubes'
   });
 
   it('draws from the cubes, and the same charts from DuckDB when the cubes cannot load', async () => {
-    await withoutCubes(env, ['article_entities', 'stance_facts'], async (fallback) => {
+    await withoutCubes(env, ['article_entities', 'stance_cube'], async (fallback) => {
       let bars = 0;
       for (const view of ['compare/', 'compare/?a=DZ&b=IR', 'compare/?topics=sanctions,syria&from=2024-01-01', 'compare/?langs=ar']) {
         await w.page.goto(env.server.url + view);
