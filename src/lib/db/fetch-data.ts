@@ -87,14 +87,11 @@ export async function readArticleFilters(
 ): Promise<ArticleFilters> {
   const filters = files.article_filters ?? DERIVED_PARQUET_FILES.article_filters;
   const codes = files.filter_codes ?? DERIVED_PARQUET_FILES.filter_codes;
-  const [table, dict] = await Promise.allSettled([
-    readParquetTable(new URL(filters, dataUrl), DERIVED_COLUMNS.article_filters, wasmUrl),
-    readParquetTable(new URL(codes, dataUrl), DERIVED_COLUMNS.filter_codes, wasmUrl)
+  const [table, dict] = await Promise.all([
+    readParquetTableIfPresent(new URL(filters, dataUrl), DERIVED_COLUMNS.article_filters, wasmUrl),
+    readParquetTableIfPresent(new URL(codes, dataUrl), DERIVED_COLUMNS.filter_codes, wasmUrl)
   ]);
-  for (const r of [table, dict]) if (r.status === 'rejected' && !isNotFound(r.reason)) throw r.reason;
-  if (table.status === 'fulfilled' && dict.status === 'fulfilled' && DERIVED_COLUMNS.article_filters.every((c) => table.value.getChild(c))) {
-    return { table: table.value, codes: dict.value };
-  }
+  if (table && dict && DERIVED_COLUMNS.article_filters.every((c) => table.getChild(c))) return { table, codes: dict };
   // A data folder written before filter_codes: no article_filters, or one with the strings themselves.
   const facts = files.article_facts ?? DERIVED_PARQUET_FILES.article_facts;
   const fallback = await readParquetTable(new URL(facts, dataUrl), columns, wasmUrl).catch((e: unknown) => {
