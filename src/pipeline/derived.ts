@@ -81,15 +81,15 @@ export async function writeDerivedTables(conn: DuckDBConnection, dir: string, op
   // values filter_codes lists (schema.ts ArticleFilterRow, FilterCodeRow): parquet-wasm turns every string cell into
   // a string of its own, and the cubes then coded them back to integers (~0.5 s per cube at 1M articles, in Node).
   // Codes per field in the value's order, NULL last; filter_codes is written below, with stance_cube's codes too.
-  const codesOf = (fields: readonly string[], from: string) =>
+  const codesOf = (fields: readonly FilterCodeField[], from: string) =>
     fields
       .map(
         (f) => `SELECT '${f}' AS field, CAST(row_number() OVER (ORDER BY ${f} NULLS LAST) - 1 AS INTEGER) AS code, ${f} AS value
           FROM (SELECT DISTINCT ${f} FROM ${from})`
       )
       .join(' UNION ALL ');
-  const codeOf = (f: string, alias: string) =>
-    `(SELECT code FROM d_codes WHERE field = '${f}' AND value IS NOT DISTINCT FROM ${alias}.${f}) AS ${FILTER_CODE_COLUMNS[f as FilterCodeField]}`;
+  const codeOf = (f: FilterCodeField, alias: string) =>
+    `(SELECT code FROM d_codes WHERE field = '${f}' AND value IS NOT DISTINCT FROM ${alias}.${f}) AS ${FILTER_CODE_COLUMNS[f]}`;
   await run(`CREATE OR REPLACE TEMP TABLE d_codes AS ${codesOf(ARTICLE_FILTER_FIELDS, 'd_facts')}`);
   await run(`COPY (
       SELECT date, ${ARTICLE_FILTER_FIELDS.map((k) => codeOf(k, 'f')).join(', ')}, topic_mask, text_row

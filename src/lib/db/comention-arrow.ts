@@ -198,13 +198,19 @@ export function filterCodeValues(t: Table): Record<FilterCodeField, (string | nu
   return out;
 }
 
-/** A code column (article_filters, stance_cube) with the values `filterCodeValues` gave for it (checked: every code has one). */
-export function codedBy(v: Vector, values: (string | null)[], name: string): CodedColumn {
-  const codes = int32s(v, -1);
+/**
+ * Column `field` of `t` as a CodedColumn: its integer codes (FILTER_CODE_COLUMNS) with `values` (filterCodeValues;
+ * checked: every code has a value), or, when `values` is null, its strings coded here. `table` names it in errors.
+ */
+export function codedField(t: Table, field: FilterCodeField, values: Record<FilterCodeField, (string | null)[]> | null, table: string): CodedColumn {
+  if (!values) return coded(need(t, field));
+  const col = FILTER_CODE_COLUMNS[field];
+  const codes = int32s(need(t, col), -1);
+  const list = values[field];
   for (let i = 0; i < codes.length; i++) {
-    if (!(codes[i] >= 0 && codes[i] < values.length)) throw new Error(`${name}: code ${codes[i]} (row ${i}) is not in filter_codes`);
+    if (!(codes[i] >= 0 && codes[i] < list.length)) throw new Error(`${table}.${col}: code ${codes[i]} (row ${i}) is not in filter_codes`);
   }
-  return { codes, values };
+  return { codes, values: list };
 }
 
 /**
@@ -214,14 +220,12 @@ export function codedBy(v: Vector, values: (string | null)[], name: string): Cod
 export function factsColumns(f: Table, codes?: Table | null): CoMentionCubeColumns['facts'] {
   const mask = int64Halves(need(f, 'topic_mask'));
   const values = codes ? filterCodeValues(codes) : null;
-  const column = (field: FilterCodeField): CodedColumn =>
-    values ? codedBy(need(f, FILTER_CODE_COLUMNS[field]), values[field], `article_filters.${FILTER_CODE_COLUMNS[field]}`) : coded(need(f, field));
   return {
     length: f.numRows,
     date: days(need(f, 'date')),
-    country: column('country'),
-    source_id: column('source_id'),
-    lang: column('lang'),
+    country: codedField(f, 'country', values, 'article_filters'),
+    source_id: codedField(f, 'source_id', values, 'article_filters'),
+    lang: codedField(f, 'lang', values, 'article_filters'),
     maskLo: mask.lo,
     maskHi: mask.hi,
     text_row: int32s(need(f, 'text_row'), -1)

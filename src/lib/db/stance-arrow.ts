@@ -5,9 +5,8 @@
  * (stance-loader.ts) on the same files fetched over HTTP.
  */
 import type { Table } from 'apache-arrow';
-import { FILTER_CODE_COLUMNS, type FilterCodeField } from '$lib/schema';
 import { StanceCube, type StanceCubeColumns } from '$lib/queries/stance-cube';
-import { coded, codedBy, factsColumns, filterCodeValues, float64s, int32s, need, plain } from './comention-arrow';
+import { codedField, factsColumns, filterCodeValues, float64s, int32s, need, plain } from './comention-arrow';
 
 /** The columns each table is read with. */
 export const STANCE_CUBE_COLUMNS = {
@@ -30,28 +29,15 @@ export interface StanceCubeTables {
 
 /** The stance rows as the cube takes them: from stance_cube's codes when there are codes, else stance_facts' strings. */
 function stanceColumns(t: StanceCubeTables): StanceCubeColumns['stances'] {
-  if (t.stance_cube && t.filter_codes) {
-    const s = t.stance_cube;
-    const values = filterCodeValues(t.filter_codes);
-    const column = (f: FilterCodeField) => codedBy(need(s, FILTER_CODE_COLUMNS[f]), values[f], `stance_cube.${FILTER_CODE_COLUMNS[f]}`);
-    return {
-      length: s.numRows,
-      text_row: int32s(need(s, 'text_row'), -1),
-      target_kind: column('target_kind'),
-      target_id: column('target_id'),
-      stance: column('stance'),
-      score: float64s(need(s, 'score')),
-      confidence: float64s(need(s, 'confidence'))
-    };
-  }
-  const s = t.stance_facts;
+  const values = t.stance_cube && t.filter_codes ? filterCodeValues(t.filter_codes) : null;
+  const s = values ? t.stance_cube : t.stance_facts;
   if (!s) throw new Error('stance cube: neither stance_cube (with filter_codes) nor stance_facts');
   return {
     length: s.numRows,
     text_row: int32s(need(s, 'text_row'), -1),
-    target_kind: coded(need(s, 'target_kind')),
-    target_id: coded(need(s, 'target_id')),
-    stance: coded(need(s, 'stance')),
+    target_kind: codedField(s, 'target_kind', values, 'stance_cube'),
+    target_id: codedField(s, 'target_id', values, 'stance_cube'),
+    stance: codedField(s, 'stance', values, 'stance_cube'),
     score: float64s(need(s, 'score')),
     confidence: float64s(need(s, 'confidence'))
   };
