@@ -160,7 +160,8 @@ interface MonthTotals {
   bits: number;
   /**
    * Per country code, cell (b, layer) = b * (bits + 1) + layer holds the sums over months before b: `count` articles,
-   * `entity` mentions per entity (E wide per cell), `bit` articles per topic bit (`bits` wide per cell).
+   * `entity` mentions per entity (E wide per cell), `bit` articles per topic bit (`bits` wide per cell). Row B + 1
+   * (B months) holds the undated articles' totals, so a tally without dates never scans them.
    */
   count: Int32Array[];
   entity: Int32Array[];
@@ -676,9 +677,9 @@ export class CoMentionCube {
       starts,
       nDated,
       bits,
-      count: lists.map(() => new Int32Array((B + 1) * L)),
-      entity: lists.map(() => new Int32Array((B + 1) * L * E)),
-      bit: lists.map(() => new Int32Array((B + 1) * L * bits)),
+      count: lists.map(() => new Int32Array((B + 2) * L)),
+      entity: lists.map(() => new Int32Array((B + 2) * L * E)),
+      bit: lists.map(() => new Int32Array((B + 2) * L * bits)),
       c: 0,
       k: 0,
       b: 0
@@ -722,12 +723,14 @@ export class CoMentionCube {
       const cnt = job.count[job.c];
       const en = job.entity[job.c];
       const bt = job.bit[job.c];
-      while (job.k < n) {
+      while (job.k < list.length) {
         if (!more()) return 'pending';
         let b = job.b;
-        for (const end = Math.min(n, job.k + 4096); job.k < end; job.k++) {
+        for (const end = Math.min(list.length, job.k + 4096); job.k < end; job.k++) {
           const i = list[job.k];
-          while (date[i] >= starts[b + 1]) b++;
+          // Undated articles (after the dated ones) are counted into row B + 1, which the running sums leave alone.
+          if (job.k >= n) b = B;
+          else while (date[i] >= starts[b + 1]) b++;
           // The article's layers: all (0), and 1 + t per topic bit t it carries; counted into row b + 1 (summed below).
           let nl = 0;
           layers[nl++] = 0;
@@ -838,7 +841,16 @@ export class CoMentionCube {
         scan(lo, starts[b0] - 1);
         scan(starts[b1], hi);
       } else scan(lo, hi);
-      if (undated) for (let k = n; k < list.length; k++) add(list[k]);
+      if (undated) {
+        // The undated articles' totals: row B + 1.
+        const cu = (B + 1) * L + layer;
+        count += mt.count[c][cu];
+        const en = mt.entity[c];
+        for (let x = 0, p = cu * E; x < E; x++, p++) entityCount[x] += en[p];
+        const bt = mt.bit[c];
+        for (let x = 0, p = cu * bits; x < bits; x++, p++) bitCount[x] += bt[p];
+        if (byBit) for (let u = 0; u < bits; u++) for (let x = 0, p = ((B + 1) * L + 1 + u) * E, o = u * E; x < E; x++, p++, o++) byBit[o] += en[p];
+      }
     });
     return { count, entityCount, bitCount, perBit: byBit };
   }
