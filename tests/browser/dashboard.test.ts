@@ -117,7 +117,7 @@ for (const ds of DATASETS) {
       noProblems();
     });
 
-    it('a cold page fetches parquet-wasm once (start-up tables and DuckDB share one instance)', async () => {
+    it('a cold page fetches parquet-wasm once per thread (start-up tables on the main thread, DuckDB\'s tables in the Parquet worker)', async () => {
       for (const path of ['', 'articles/']) {
         const page = await env.browser.newPage();
         const wasm: string[] = [];
@@ -127,9 +127,41 @@ for (const ds of DATASETS) {
         await page.goto(env.server.url + path);
         await settle(page);
         expect(await page.getAttribute('[data-app-state]', 'data-app-state')).toBe('ready');
-        expect(wasm, path || '/').toHaveLength(1);
+        expect(wasm, path || '/').toHaveLength(2);
         await page.close();
       }
+    });
+
+    it('DuckDB\'s Parquet is decoded in a worker, and on the main thread, with the same rows, when the worker cannot start', async () => {
+      const view = 'articles/?langs=fa';
+      const listed = async (page: typeof w.page) => {
+        await settle(page);
+        return {
+          count: await page.textContent('[data-testid=article-count]'),
+          titles: await page.$$eval('[data-testid=article-table] tbody tr', (trs) => trs.map((tr) => tr.textContent?.trim() ?? ''))
+        };
+      };
+      const workers: string[] = [];
+      const onWorker = (wk: { url(): string }) => workers.push(wk.url());
+      w.page.on('worker', onWorker);
+      await open(view);
+      const inWorker = await listed(w.page);
+      w.page.off('worker', onWorker);
+      expect(workers.some((u) => /parquet-worker/.test(u))).toBe(true);
+      expect(inWorker.titles.length).toBeGreaterThan(0);
+      noProblems();
+
+      const page = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });
+      const warnings: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'warning') warnings.push(m.text());
+      });
+      await page.route(/parquet-worker[^/]*\.js/, (r) => r.fulfill({ status: 404, body: 'no worker here' }));
+      await page.goto(env.server.url + view);
+      const onMain = await listed(page);
+      expect(onMain).toEqual(inWorker);
+      expect(warnings.some((t) => t.includes('reading Parquet on the main thread'))).toBe(true);
+      await page.close();
     });
 
     it('a bar on the overview leads to exactly its articles', async () => {

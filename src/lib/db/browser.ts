@@ -3,7 +3,8 @@
  *
  * Why not `read_parquet`: since duckdb-wasm 1.29 Parquet support is an extension fetched from DuckDB's CDN at first
  * use, and this site must work offline (see /work/shared/STACK.md). So each Parquet file is decoded by parquet-wasm
- * into an Arrow IPC stream and inserted as a table. Everything (wasm, workers, data) is served by this site.
+ * into an Arrow IPC stream and inserted as a table. The decoding runs in a worker of its own (parquet-client.ts), not
+ * on the main thread. Everything (wasm, workers, data) is served by this site.
  *
  * What is loaded when (the design for 1M articles / 10M mentions, see README "Output layout"):
  *   - at start-up only the small tables: topic_buckets (weekly/monthly topic counts), topic_defs, entities,
@@ -27,12 +28,12 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { ParquetFile } from 'parquet-wasm/esm';
-import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { ARTICLE_TEXT, type Manifest } from '$lib/schema';
-import { fetchManifest, fetchOk, initParquetOnce } from './fetch-data';
+import { fetchManifest } from './fetch-data';
 import type { Db } from './types';
-import { BrowserDb, LAZY_FILES, type ParquetSource } from './browser-db';
+import { BrowserDb, LAZY_FILES } from './browser-db';
+import { parquetSources } from './parquet-client';
+import { wasmUrl } from './worker-cube';
 
 export type LoadPhase = 'duckdb' | 'manifest' | 'tables' | 'ready' | 'error';
 export interface LoadProgress {
@@ -50,104 +51,6 @@ export type ProgressListener = (p: LoadProgress) => void;
 const START_TABLES = ['topic_buckets', 'topic_defs', 'entities', 'entity_articles'] as const;
 
 
-/** Reads a Parquet file: by HTTP range when the server allows it, else downloaded whole (then kept for reuse). */
-class RemoteParquet implements ParquetSource {
-  #file: Promise<ParquetFile | null> | null = null;
-  #bytes: Promise<Uint8Array> | null = null;
-  #probe: Promise<{ status: number; size: number | null }> | null = null;
-  constructor(readonly url: URL) {}
-
-  /**
-   * A one-byte range read: the status (206 = ranges work, 200 = whole files only, else an error) and the file size
-   * (`Content-Range: bytes 0-0/N`, or a 200's Content-Length, whose body is then not read).
-   */
-  #probeOnce(): Promise<{ status: number; size: number | null }> {
-    this.#probe ??= (async () => {
-      const res = await fetch(this.url, { headers: { Range: 'bytes=0-0' } });
-      const range = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '');
-      const n = range ? Number(range[1]) : res.status === 200 ? Number(res.headers.get('content-length')) : NaN;
-      if (res.status === 206) await res.arrayBuffer();
-      else await res.body?.cancel();
-      return { status: res.status, size: Number.isFinite(n) && n > 0 ? n : null };
-    })();
-    return this.#probe;
-  }
-
-  /**
-   * The file by range, or null when the server only serves whole files. A server error fails (and is tried again on
-   * the next read): parquet-wasm's fromUrl hits a WASM trap on an error answer and never settles, so it is only asked
-   * once the server has answered a range.
-   */
-  #open(): Promise<ParquetFile | null> {
-    this.#file ??= (async () => {
-      const { status } = await this.#probeOnce();
-      if (status >= 400) throw new Error(`${this.url.pathname}: HTTP ${status}`);
-      if (status !== 206) return null;
-      return ParquetFile.fromUrl(this.url.href).catch(() => null);
-    })();
-    this.#file.catch(() => {
-      this.#file = null;
-      this.#probe = null;
-    });
-    return this.#file;
-  }
-  #download(): Promise<Uint8Array> {
-    this.#bytes ??= fetchOk(this.url).then(async (r) => new Uint8Array(await r.arrayBuffer()));
-    this.#bytes.catch(() => (this.#bytes = null));
-    return this.#bytes;
-  }
-
-  /** Arrow IPC of the chosen columns / row groups. */
-  async read(opts: { columns?: string[]; rowGroups?: number[] } = {}): Promise<Uint8Array> {
-    const file = await this.#open();
-    if (file) {
-      try {
-        return (await file.read(opts)).intoIPCStream();
-      } catch {
-        // Some servers answer ranges wrongly; the whole file is always right.
-      }
-    }
-    // readParquet ignores row groups and columns: read the downloaded bytes through a ParquetFile, which honours them.
-    const whole = await ParquetFile.fromFile(new Blob([(await this.#download()) as Uint8Array<ArrayBuffer>]));
-    return (await whole.read(opts)).intoIPCStream();
-  }
-
-  /** First row index of each row group, plus the total, from the footer. */
-  async rowGroupStarts(): Promise<number[]> {
-    const file = await this.#open();
-    const meta = file ? file.metadata() : null;
-    if (!meta) return [];
-    const starts = [0];
-    for (let i = 0; i < meta.numRowGroups(); i++) starts.push(starts[i] + meta.rowGroup(i).numRows());
-    return starts;
-  }
-
-  async columnBytes(column: string): Promise<number | null> {
-    const file = await this.#open();
-    const meta = file ? file.metadata() : null;
-    if (!meta) return null;
-    let n = 0;
-    for (let i = 0; i < meta.numRowGroups(); i++) {
-      const g = meta.rowGroup(i);
-      for (let j = 0; j < g.numColumns(); j++) {
-        const c = g.column(j);
-        if (c.columnPath()[0] === column) n += c.compressedSize();
-      }
-    }
-    return n;
-  }
-
-  /** Size in bytes (null when the server does not say). */
-  async bytes(): Promise<number | null> {
-    const p = await this.#probeOnce();
-    if (p.status >= 400) {
-      this.#probe = null;
-      throw new Error(`${this.url.pathname}: HTTP ${p.status}`);
-    }
-    return p.size;
-  }
-}
-
 /**
  * Starts DuckDB-WASM and loads the start-up tables from `dataUrl` (a folder URL ending in '/'); the others load on
  * first use. The manifest's `files` may rename a table's file; otherwise the schema's default name is used.
@@ -163,7 +66,7 @@ export async function openBrowserDb(
   manifestP.catch(() => {}); // reported below, once DuckDB is up; avoids an unhandled rejection meanwhile
   const worker = new Worker(ehWorker);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await Promise.all([db.instantiate(ehWasm), initParquetOnce(parquetWasm)]);
+  await db.instantiate(ehWasm);
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   const conn = await db.connect();
   try {
@@ -174,7 +77,12 @@ export async function openBrowserDb(
 
     onProgress({ phase: 'manifest', message: 'Loading data/manifest.json…', done: 0, total });
     const manifest = await manifestP;
-    const bdb = new BrowserDb(conn, (file) => new RemoteParquet(new URL(file, dataUrl)), manifest, LAZY_FILES, () => db.terminate());
+    // Parquet is read and decoded in a worker of its own (parquet-client.ts), not on the main thread.
+    const parquet = parquetSources(wasmUrl());
+    const bdb = new BrowserDb(conn, (file) => parquet.open(new URL(file, dataUrl)), manifest, LAZY_FILES, () => {
+      parquet.stop();
+      return db.terminate();
+    });
     // The start-up tables load in the background: a page's first query does not wait for tables it does not read
     // (0.3-0.4 s at 1M articles); one that reads them waits for the same load (ensureTable shares it, and reports a
     // failure with how to get the file).
