@@ -164,6 +164,35 @@ for (const ds of DATASETS) {
       await page.close();
     });
 
+    it('a heatmap cell\'s articles load while the user reads the matrix, not while they change it', async () => {
+      const requested: string[] = [];
+      const onRequest = (r: { url(): string }) => requested.push(r.url());
+      const warmed = () => w.page.evaluate(() => performance.getEntriesByName('drill-down warmed: comentions', 'mark').length);
+      await open('comentions/');
+      // From here on (the cube's worker has read article_entities.parquet itself, by a whole download).
+      w.page.on('request', onRequest);
+      try {
+        // Changing the matrix (a click every 0.8 s) holds the warm-up back.
+        for (let i = 0; i < 5; i++) {
+          await w.page.click(`[data-control="measure"] button[data-value="${i % 2 ? 'count' : 'jaccard'}"]`);
+          await w.page.waitForTimeout(800);
+        }
+        expect(await warmed()).toBe(0);
+        expect(requested.filter((u) => /article_(facts|entities)\.parquet/.test(u))).toEqual([]);
+        // Left alone, the page loads what the Articles view of its largest cell reads.
+        await w.page.waitForFunction(() => performance.getEntriesByName('drill-down warmed: comentions', 'mark').length > 0, null, { timeout: 60_000 });
+        expect(requested.some((u) => /article_entities\.parquet/.test(u))).toBe(true);
+        expect(requested.some((u) => /article_facts\.parquet/.test(u))).toBe(true);
+      } finally {
+        w.page.off('request', onRequest);
+      }
+      await settle(w.page);
+      const target = await findPoint(w.page, 'comentions', 'max');
+      const { count } = await clickThrough(w.page, target);
+      expect(count).toBe(target.item.n);
+      noProblems();
+    });
+
     it('a bar on the overview leads to exactly its articles', async () => {
       await open('');
       const target = await findPoint(w.page, 'by-country', 'max');
