@@ -164,6 +164,34 @@ for (const ds of DATASETS) {
       await page.close();
     });
 
+    it('the overview\'s day counts are decoded in a worker, and on the main thread, with the same charts, when it cannot start', async () => {
+      // A topic filter is answered from article_counts (DayCounts), not from the topic cube.
+      const view = "?topics=syria";
+      const drawnCharts = (page: typeof w.page) =>
+        page.$$eval('figure[data-chart-id]', (figs) =>
+          figs.map((f) => {
+            const el = f.querySelector('.chart-canvas') as HTMLElement & { __chart?: { getOption(): { series?: { data?: unknown }[] } } };
+            return [(f as HTMLElement).dataset.chartId, (f as HTMLElement).dataset.chartState, JSON.stringify((el?.__chart?.getOption().series ?? []).map((x) => x.data))];
+          })
+        );
+      const workers: string[] = [];
+      const onWorker = (wk: { url(): string }) => workers.push(wk.url());
+      w.page.on('worker', onWorker);
+      await open(view);
+      const inWorker = await drawnCharts(w.page);
+      w.page.off('worker', onWorker);
+      expect(workers.some((u) => /days-worker/.test(u))).toBe(true);
+      expect(inWorker.every(([, state]) => state === 'ready' || state === 'empty')).toBe(true);
+      noProblems();
+
+      const page = await env.browser.newPage({ viewport: { width: 1360, height: 900 } });
+      await page.route(/days-worker[^/]*\.js/, (r) => r.fulfill({ status: 404, body: 'no worker here' }));
+      await page.goto(env.server.url + view);
+      await settle(page);
+      expect(await drawnCharts(page)).toEqual(inWorker);
+      await page.close();
+    });
+
     it('a heatmap cell\'s articles load while the user reads the matrix, not while they change it', async () => {
       const requested: string[] = [];
       const onRequest = (r: { url(): string }) => requested.push(r.url());

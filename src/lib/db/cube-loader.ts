@@ -8,7 +8,8 @@ import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type { Table, Vector } from 'apache-arrow';
 import { DERIVED_PARQUET_FILES, PARQUET_FILES, type EntityKind, type Manifest } from '$lib/schema';
 import { fetchManifest, readParquetTable } from './fetch-data';
-import { DayCounts, TopicCube } from '$lib/queries/cube';
+import { codeDayCounts, DayCounts, TopicCube, type DayCountsCoded } from '$lib/queries/cube';
+import { cubeLoader } from './worker-cube';
 
 
 const ASCII = new TextDecoder();
@@ -105,33 +106,47 @@ function bigints(v: Vector | null): (i: number) => bigint | number {
 }
 
 /**
- * article_counts (~0.7 rows per article) as `DayCounts`, for the days a date range cuts from a week or month. Loaded
- * on first need or when the page is idle, not at start-up: at 1M articles it is ~0.7M rows, ~0.5 s to decode.
+ * article_counts (~0.7 rows per article) decoded and coded (queries/cube.ts DayCountsCoded), from the data folder
+ * `dataUrl` (its manifest names the file). Runs in days-worker.ts; here only when that worker cannot.
  */
-export async function loadDayCounts(dataUrl: URL, manifest: Manifest, cube: TopicCube, topicIds: readonly string[]): Promise<DayCounts> {
+export async function readDayCounts(dataUrl: URL, wasmUrl: string | URL = parquetWasm): Promise<DayCountsCoded> {
+  const manifest = await fetchManifest(dataUrl);
   const files = (manifest.files ?? {}) as Record<string, string>;
-  const t = await readTable(new URL(files.article_counts ?? DERIVED_PARQUET_FILES.article_counts, dataUrl), [
-    'date',
-    'country',
-    'source_id',
-    'lang',
-    'topic_mask',
-    'articles'
-  ]);
-  const col = (name: string) => t.getChild(name);
-  return new DayCounts(
-    {
-      length: t.numRows,
-      date: days(col('date')),
-      country: strings(col('country')),
-      source_id: strings(col('source_id')),
-      lang: strings(col('lang')),
-      topic_mask: bigints(col('topic_mask')),
-      articles: ints(col('articles'))
-    },
-    cube,
-    topicIds
+  const t = await readParquetTable(
+    new URL(files.article_counts ?? DERIVED_PARQUET_FILES.article_counts, dataUrl),
+    ['date', 'country', 'source_id', 'lang', 'topic_mask', 'articles'],
+    wasmUrl
   );
+  const col = (name: string) => t.getChild(name);
+  return codeDayCounts({
+    length: t.numRows,
+    date: days(col('date')),
+    country: strings(col('country')),
+    source_id: strings(col('source_id')),
+    lang: strings(col('lang')),
+    topic_mask: bigints(col('topic_mask')),
+    articles: ints(col('articles'))
+  });
+}
+
+/**
+ * article_counts, decoded in a web worker (days-worker.ts; at 1M articles ~0.7M rows, a ~700 ms task that blocked
+ * the overview's and the trends page's first clicks right after their first chart), or here if the worker cannot
+ * start. Loaded once per page life.
+ */
+const loadDayCountsCoded = cubeLoader<DayCountsCoded, DayCountsCoded>(
+  'day-counts',
+  () => new Worker(new URL('./days-worker.ts', import.meta.url), { type: 'module' }),
+  (coded) => coded,
+  (dataUrl, wasmUrl) => readDayCounts(dataUrl, wasmUrl)
+);
+
+/**
+ * article_counts as `DayCounts` over the topic cube's codes, for the days a date range cuts from a week or month.
+ * Loaded on first need or when the page is idle, not at start-up.
+ */
+export async function loadDayCounts(dataUrl: URL, cube: TopicCube, topicIds: readonly string[]): Promise<DayCounts> {
+  return new DayCounts(await loadDayCountsCoded(dataUrl), cube, topicIds);
 }
 
 /** The cube and the filter options, from `dataUrl` (a folder URL ending in '/'). */

@@ -451,6 +451,62 @@ export interface DayCountColumns {
 
 const NO_DATE = 2147483647;
 
+/** A string column as codes into its own values (first-seen order), e.g. for moving it between threads. */
+export interface CodedStrings {
+  codes: Int32Array;
+  values: (string | null)[];
+}
+
+/**
+ * article_counts decoded, as DayCounts reads it, without the topic cube: the string columns coded by first sight.
+ * Built where the table is decoded (days-worker.ts, off the main thread); `DayCounts` then only maps the codes.
+ */
+export interface DayCountsCoded {
+  length: number;
+  /** Day numbers; NO_DATE (2147483647) for none. */
+  date: Int32Array;
+  country: CodedStrings;
+  source_id: CodedStrings;
+  lang: CodedStrings;
+  maskLo: Uint32Array;
+  maskHi: Uint32Array;
+  articles: Int32Array;
+}
+
+/** The columns of article_counts as DayCountsCoded (pure; its typed arrays can be transferred). */
+export function codeDayCounts(c: DayCountColumns): DayCountsCoded {
+  const n = c.length;
+  const coded = (get: (i: number) => string | null): CodedStrings => {
+    const d = new Dict();
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) codes[i] = d.code(get(i));
+    return { codes, values: d.values };
+  };
+  const date = new Int32Array(n);
+  const maskLo = new Uint32Array(n);
+  const maskHi = new Uint32Array(n);
+  const articles = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const d = c.date(i);
+    date[i] = d === null ? NO_DATE : d;
+    const m = c.topic_mask(i);
+    if (typeof m === 'bigint') {
+      maskLo[i] = Number(m & 0xffffffffn);
+      maskHi[i] = Number((m >> 32n) & 0xffffffffn);
+    } else {
+      maskLo[i] = m % 4294967296;
+      maskHi[i] = Math.floor(m / 4294967296);
+    }
+    articles[i] = c.articles(i);
+  }
+  return { length: n, date, country: coded(c.country), source_id: coded(c.source_id), lang: coded(c.lang), maskLo, maskHi, articles };
+}
+
+/** The typed arrays of a DayCountsCoded, to transfer. */
+export function dayCountsTransferables(c: DayCountsCoded): ArrayBuffer[] {
+  return [c.date, c.country.codes, c.source_id.codes, c.lang.codes, c.maskLo, c.maskHi, c.articles].map((a) => a.buffer as ArrayBuffer);
+}
+
 /**
  * article_counts as typed arrays, sorted by date (as the pipeline writes it), sharing the cube's value codes: the
  * days a date range cuts from a stored week or month, i.e. what `buildTopicTrendEdgeQuery` answers, found by binary
@@ -466,39 +522,32 @@ export class DayCounts {
   readonly maskHi: Uint32Array;
   readonly articles: Int32Array;
 
-  /** `topicIds`: topic_defs ids; bit i of a mask is the i-th in byte order (schema.ts MAX_MASK_TOPICS). */
+  /**
+   * From article_counts' columns, or from them coded elsewhere (codeDayCounts, e.g. in a worker): either way the
+   * cube's dictionaries code the string values in the order the rows first show them. `topicIds`: topic_defs ids; bit
+   * i of a mask is the i-th in byte order (schema.ts MAX_MASK_TOPICS).
+   */
   constructor(
-    c: DayCountColumns,
+    c: DayCountColumns | DayCountsCoded,
     readonly cube: TopicCube,
     topicIds: readonly string[]
   ) {
-    const n = (this.n = c.length);
-    this.date = new Int32Array(n);
-    this.country = new Int32Array(n);
-    this.source = new Int32Array(n);
-    this.lang = new Int32Array(n);
-    this.maskLo = new Uint32Array(n);
-    this.maskHi = new Uint32Array(n);
-    this.articles = new Int32Array(n);
-    let sorted = true;
-    for (let i = 0; i < n; i++) {
-      const d = c.date(i);
-      this.date[i] = d === null ? NO_DATE : d;
-      if (i > 0 && this.date[i] < this.date[i - 1]) sorted = false;
-      this.country[i] = cube.countries.code(c.country(i));
-      this.source[i] = cube.sources.code(c.source_id(i));
-      this.lang[i] = cube.langs.code(c.lang(i));
-      const m = c.topic_mask(i);
-      if (typeof m === 'bigint') {
-        this.maskLo[i] = Number(m & 0xffffffffn);
-        this.maskHi[i] = Number((m >> 32n) & 0xffffffffn);
-      } else {
-        this.maskLo[i] = m % 4294967296;
-        this.maskHi[i] = Math.floor(m / 4294967296);
-      }
-      this.articles[i] = c.articles(i);
-    }
-    if (!sorted) throw new Error('article_counts is not sorted by date');
+    const k = 'maskLo' in c ? c : codeDayCounts(c);
+    const n = (this.n = k.length);
+    this.date = k.date;
+    this.maskLo = k.maskLo;
+    this.maskHi = k.maskHi;
+    this.articles = k.articles;
+    const recode = (s: CodedStrings, dict: Dict) => {
+      const map = Int32Array.from(s.values, (v) => dict.code(v));
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = map[s.codes[i]];
+      return out;
+    };
+    this.country = recode(k.country, cube.countries);
+    this.source = recode(k.source_id, cube.sources);
+    this.lang = recode(k.lang, cube.langs);
+    for (let i = 1; i < n; i++) if (this.date[i] < this.date[i - 1]) throw new Error('article_counts is not sorted by date');
     this.bitTopics = [...topicIds].sort(cmp);
   }
   /** Topic id of each mask bit (bit i = the i-th topic_id in byte order). */

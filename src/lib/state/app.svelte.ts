@@ -41,7 +41,7 @@ class AppState {
     this.#days ??= (async () => {
       if (!this.cube || !this.#manifest || !this.options) throw new Error('the topic cube is not loaded');
       const { loadDayCounts } = await import('$lib/db/cube-loader');
-      return loadDayCounts(dataUrl(), this.#manifest, this.cube, this.options.topics.map((t) => t.topic_id));
+      return loadDayCounts(dataUrl(), this.cube, this.options.topics.map((t) => t.topic_id));
     })();
     this.#days.catch(() => (this.#days = null));
     return this.#days;
