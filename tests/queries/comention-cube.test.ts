@@ -21,6 +21,8 @@ let cubeScan: CoMentionCube;
 let cubeBytes: CoMentionCube;
 /** With month totals built (prepareTallies): actors × topics by countries and dates come from them. */
 let cubeMonths: CoMentionCube;
+/** The same, reading every selection it can through the month totals' row lists (#indexedSelection), however large. */
+let cubeIndexed: CoMentionCube;
 /** From article_filters' integer codes and filter_codes, as the browser loads it (fetch-data.ts readArticleFilters). */
 let cubeCodes: CoMentionCube;
 const run = <T extends object>(q: { sql: string; params: unknown[] }) => env.db.query<T>(q);
@@ -52,6 +54,8 @@ beforeAll(async () => {
   cubeBytes = await cubeFromDb({ maxGlobalActors: 3 });
   cubeMonths = await cubeFromDb();
   expect(cubeMonths.prepareTallies()).toBe('done');
+  cubeIndexed = await cubeFromDb({ indexedShare: 1 });
+  expect(cubeIndexed.prepareTallies()).toBe('done');
 });
 afterAll(async () => env?.cleanup());
 const F = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
@@ -122,6 +126,7 @@ describe('co-mention cube = buildCoMentionQuery', () => {
         expectSame(cubeScan.query(f, o), sql, what);
         expectSame(cubeBytes.query(f, o), sql, what);
         expectSame(cubeMonths.query(f, o), sql, what);
+        expectSame(cubeIndexed.query(f, o), sql, what);
         expectSame(cubeCodes.query(f, o), sql, `codes: ${what}`);
       }
     }

@@ -95,6 +95,11 @@ export interface CoMentionCubeTuning {
   maxGlobalActors?: number;
   /** False: never build month totals (prepareTallies says 'unavailable'), so tallies and grids always scan (tests). */
   monthTotals?: boolean;
+  /**
+   * Largest share of the articles an actors × topics grid with a topic filter reads row by row from the month totals'
+   * lists (#indexedSelection) rather than by a scan of every article (default 1/8; tests set 1 to use it always).
+   */
+  indexedShare?: number;
 }
 
 /** Per filter: the selected articles and their per-entity and per-topic counts (kinds and options apply later). */
@@ -222,6 +227,7 @@ export class CoMentionCube {
     const s = 'state' in c ? c.state : CoMentionCube.#build(c, tuning);
     this.#state = s;
     if (tuning.monthTotals === false) this.#months = null;
+    this.#indexedShare = tuning.indexedShare ?? 1 / 8;
     this.nArticles = s.nArticles;
     this.#date = s.date;
     this.#country = s.country;
@@ -251,6 +257,7 @@ export class CoMentionCube {
   }
 
   readonly #state: CoMentionCubeState;
+  readonly #indexedShare: number;
   /** Everything the cube is built into: structured-cloneable, its typed arrays listed by `transferables`. */
   state(): CoMentionCubeState {
     return this.#state;
@@ -877,12 +884,12 @@ export class CoMentionCube {
    * The selection of `f` without a scan of every article, when the month totals can answer it (countries, dates and
    * at most one topic): the counts from them (#tallyByMonth), and the selected rows (ascending within each country, in
    * the shared scratch buffer: use them before the next selection) copied from each chosen country's rows, or its
-   * rows carrying the topic, between the dates (two binary searches). Null otherwise.
+   * rows carrying the topic, between the dates (two binary searches). Null otherwise, or past `maxRows` rows.
    */
-  #indexedSelection(f: Filters): { count: number; entityCount: Int32Array; bitCount: Float64Array; rows: Int32Array } | null {
+  #indexedSelection(f: Filters, maxRows = Infinity): { count: number; entityCount: Int32Array; bitCount: Float64Array; rows: Int32Array } | null {
     const mt = this.#months;
     const t = mt ? this.#tallyByMonth(f) : null;
-    if (!mt || !t) return null;
+    if (!mt || !t || t.count > maxRows) return null;
     const bit = f.topics.length ? this.#bitOf.get(f.topics[0])! : -1;
     const lo = f.from ? isoToDay(f.from) : -2147483647;
     const hi = f.to ? isoToDay(f.to) : 2147483647;
@@ -1073,10 +1080,12 @@ export class CoMentionCube {
   #grid(f: Filters, n: number, kinds: readonly string[] | null, byActors: boolean): CoMentionRow[] {
     // Actors × topics by countries and dates only: from the month totals when built (prepareTallies), no scan.
     const months = byActors ? null : this.#tallyByMonth(f, true);
-    // Actors × actors by countries, dates and at most one topic: the counts from the month totals, and only the
-    // selected rows visited (#indexedSelection; 1M articles, all countries: 104–113 → ~18 ms in Node). Otherwise a
-    // scan of every article (#select, whose per-mask counts an actors × topics grid with a topic filter reads).
-    const indexed = byActors ? this.#indexedSelection(f) : null;
+    // Otherwise, by countries, dates and at most one topic: the counts from the month totals, and only the selected
+    // rows visited (#indexedSelection; actors × actors at 1M articles, all countries: 104–113 → ~18 ms in Node).
+    // Else a scan of every article (#select).
+    // (An actors × topics grid still reads every selected article's mentions: past an eighth of the articles, the
+    // sequential scan reads them faster than the rows picked country by country.)
+    const indexed = months ? null : this.#indexedSelection(f, byActors ? Infinity : this.nArticles * this.#indexedShare);
     const sel = months || indexed ? null : this.#select(f);
     const { count, entityCount, bitCount } = months ?? indexed ?? sel!;
     // Top-N among the entities of the chosen kinds mentioned in the selection: count DESC, entity_id.
@@ -1125,6 +1134,27 @@ export class CoMentionCube {
         for (let x = 0; x < h; x++) {
           const base = buf[x] * N;
           for (let y = 0; y < h; y++) if (buf[y] !== buf[x]) pair[base + buf[y]]++;
+        }
+      }
+    } else if (indexed && this.#maskLo.length * N <= 4_000_000) {
+      // Actors × topics of the selected rows: per (mask, top actor) mention counts, then spread over each mask's bits.
+      const M = this.#maskLo.length;
+      const mc = this.#maskCode;
+      const byMaskTop = new Int32Array(M * N);
+      for (let r = 0; r < count; r++) {
+        const i = rows[r];
+        const base = mc[i] * N;
+        for (let j = start[i], e = start[i + 1]; j < e; j++) {
+          const t = topOf[ent[j]];
+          if (t >= 0) byMaskTop[base + t]++;
+        }
+      }
+      for (let m = 0; m < M; m++) {
+        const b0 = this.#maskBitStart[m];
+        const b1 = this.#maskBitStart[m + 1];
+        for (let t = 0; t < N && b0 < b1; t++) {
+          const a = byMaskTop[m * N + t];
+          if (a !== 0) for (let x = b0; x < b1; x++) pair[t * 64 + this.#maskBits[x]] += a;
         }
       }
     } else if (sel?.byMask) {
