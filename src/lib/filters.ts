@@ -297,6 +297,12 @@ export interface ArticleListParams {
   threshold: number;
   page: number;
 }
+/** An Articles view's parameters without its page number: what its list and count are filtered by. */
+export function articleListOptions(lp: ArticleListParams): Omit<ArticleListParams, 'page'> {
+  const opts: Partial<ArticleListParams> = { ...lp };
+  delete opts.page;
+  return opts as Omit<ArticleListParams, 'page'>;
+}
 export const ARTICLE_LIST_DEFAULTS: ArticleListParams = {
   q: '',
   topic: null,

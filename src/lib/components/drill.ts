@@ -3,6 +3,7 @@ import { goto } from '$app/navigation';
 import type { Drill } from '$lib/charts/drill';
 import { getDb } from '$lib/db/client';
 import {
+  articleListOptions,
   FULL_TEXT_SEARCH_MAX_BYTES,
   PAGE_SIZE,
   parseArticleListParams,
@@ -50,19 +51,10 @@ export function warmDrillDown(page: string, filters: Filters, drill: Drill | nul
     // The same parameters the Articles view will parse from the link a click opens.
     const params = drillToArticleParams(filters, drill, extra);
     const f = parseFilters(params);
-    const lp = parseArticleListParams(params);
     const db = await getDb();
     const bytes = (await db.textBytes?.()) ?? null;
     const opts = {
-      q: lp.q,
-      topic: lp.topic,
-      entity: lp.entity,
-      entity2: lp.entity2,
-      bucketStart: lp.bucketStart,
-      bucketEnd: lp.bucketEnd,
-      stanceTarget: lp.stanceTarget,
-      stanceLabel: lp.stanceLabel,
-      threshold: lp.threshold,
+      ...articleListOptions(parseArticleListParams(params)),
       search: bytes !== null && bytes > FULL_TEXT_SEARCH_MAX_BYTES ? ('titles' as const) : ('text' as const)
     };
     await Promise.all([db.query(buildArticleCountQuery(f, opts)), db.query(buildArticleListQuery(f, { ...opts, limit: PAGE_SIZE, offset: 0 }))]);
