@@ -68,6 +68,18 @@ for (const ds of DATASETS) {
       await settle(w.page);
       expect(await w.page.getAttribute('[data-app-state]', 'data-app-state')).toBe('ready');
     };
+    /** Opens `path` (as `open`) and returns the URLs of the web workers the page started meanwhile. */
+    const openCountingWorkers = async (path: string): Promise<string[]> => {
+      const workers: string[] = [];
+      const onWorker = (wk: { url(): string }) => workers.push(wk.url());
+      w.page.on('worker', onWorker);
+      try {
+        await open(path);
+      } finally {
+        w.page.off('worker', onWorker);
+      }
+      return workers;
+    };
     const noProblems = () => {
       const p = [...w.problems];
       w.problems.length = 0;
@@ -151,12 +163,8 @@ for (const ds of DATASETS) {
           titles: await page.$$eval('[data-testid=article-table] tbody tr', (trs) => trs.map((tr) => tr.textContent?.trim() ?? ''))
         };
       };
-      const workers: string[] = [];
-      const onWorker = (wk: { url(): string }) => workers.push(wk.url());
-      w.page.on('worker', onWorker);
-      await open(view);
+      const workers = await openCountingWorkers(view);
       const inWorker = await listed(w.page);
-      w.page.off('worker', onWorker);
       expect(workers.some((u) => /parquet-worker/.test(u))).toBe(true);
       expect(inWorker.titles.length).toBeGreaterThan(0);
       noProblems();
@@ -184,12 +192,8 @@ for (const ds of DATASETS) {
             return [(f as HTMLElement).dataset.chartId, (f as HTMLElement).dataset.chartState, JSON.stringify((el?.__chart?.getOption().series ?? []).map((x) => x.data))];
           })
         );
-      const workers: string[] = [];
-      const onWorker = (wk: { url(): string }) => workers.push(wk.url());
-      w.page.on('worker', onWorker);
-      await open(view);
+      const workers = await openCountingWorkers(view);
       const inWorker = await drawnCharts(w.page);
-      w.page.off('worker', onWorker);
       expect(workers.some((u) => /days-worker/.test(u))).toBe(true);
       expect(inWorker.every(([, state]) => state === 'ready' || state === 'empty')).toBe(true);
       noProblems();

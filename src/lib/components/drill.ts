@@ -63,7 +63,6 @@ export function warmDrillDown(page: string, filters: Filters, drill: Drill | nul
   const start = () => void run().catch((e: unknown) => console.warn('warming the drill-down failed', e));
   if (!listening) {
     listening = true;
-    lastInput = performance.now();
     for (const type of ['pointerdown', 'keydown', 'input', 'change'])
       document.addEventListener(type, () => (lastInput = performance.now()), { capture: true, passive: true });
   }
@@ -73,6 +72,7 @@ export function warmDrillDown(page: string, filters: Filters, drill: Drill | nul
     else if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 1000 });
     else start();
   };
+  // The quiet time counts from now, the page drawn, at the earliest.
   lastInput = Math.max(lastInput, performance.now());
   whenQuiet();
 }

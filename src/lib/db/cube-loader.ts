@@ -6,7 +6,7 @@
  */
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type { Table, Vector } from 'apache-arrow';
-import { DERIVED_PARQUET_FILES, PARQUET_FILES, type EntityKind, type Manifest } from '$lib/schema';
+import { DERIVED_PARQUET_FILES, PARQUET_FILES, type EntityKind } from '$lib/schema';
 import { fetchManifest, readParquetTable } from './fetch-data';
 import { codeDayCounts, DayCounts, TopicCube, type DayCountsCoded } from '$lib/queries/cube';
 import { cubeLoader } from './worker-cube';
@@ -150,7 +150,7 @@ export async function loadDayCounts(dataUrl: URL, cube: TopicCube, topicIds: rea
 }
 
 /** The cube and the filter options, from `dataUrl` (a folder URL ending in '/'). */
-export async function loadCube(dataUrl: URL): Promise<{ cube: TopicCube; options: ReturnType<TopicCube['options']>; manifest: Manifest }> {
+export async function loadCube(dataUrl: URL): Promise<{ cube: TopicCube; options: ReturnType<TopicCube['options']> }> {
   const manifest = await fetchManifest(dataUrl);
   const files = (manifest.files ?? {}) as Record<string, string>;
   const file = (table: string, fallback: string) => new URL(files[table] ?? fallback, dataUrl);
@@ -183,5 +183,5 @@ export async function loadCube(dataUrl: URL): Promise<{ cube: TopicCube; options
     rows<{ entity_id: string; label_en: string; kind: EntityKind; country: string | null }>(ents),
     rows<{ entity_id: string; articles: number }>(ea).map((r) => ({ entity_id: r.entity_id, articles: Number(r.articles) }))
   );
-  return { cube, options, manifest };
+  return { cube, options };
 }

@@ -7,7 +7,6 @@
 import { dataUrl, getDb } from '$lib/db/client';
 import type { KnownValues } from '$lib/filters';
 import type { DayCounts, TopicCube } from '$lib/queries/cube';
-import type { Manifest } from '$lib/schema';
 import {
   type CountryOptionRow,
   type DateExtentRow,
@@ -33,13 +32,12 @@ class AppState {
   /** topic_buckets as typed arrays (see queries/cube.ts); set with `options`. Never proxied: it is read-only. */
   cube: TopicCube | null = $state.raw(null);
   #started: Promise<void> | null = null;
-  #manifest: Manifest | null = null;
   #days: Promise<DayCounts> | null = null;
 
   /** article_counts as typed arrays (queries/cube.ts DayCounts), loaded once on first call. */
   dayCounts(): Promise<DayCounts> {
     this.#days ??= (async () => {
-      if (!this.cube || !this.#manifest || !this.options) throw new Error('the topic cube is not loaded');
+      if (!this.cube || !this.options) throw new Error('the topic cube is not loaded');
       const { loadDayCounts } = await import('$lib/db/cube-loader');
       return loadDayCounts(dataUrl(), this.cube, this.options.topics.map((t) => t.topic_id));
     })();
@@ -98,8 +96,7 @@ class AppState {
   async #load(): Promise<void> {
     try {
       const { loadCube } = await import('$lib/db/cube-loader');
-      const { cube, options, manifest } = await loadCube(dataUrl());
-      this.#manifest = manifest;
+      const { cube, options } = await loadCube(dataUrl());
       this.cube = cube;
       this.options = options;
       this.status = 'ready';
