@@ -100,8 +100,8 @@ function arCliticLengthAt(s: string, from: number, to: number): number {
 export interface TermCounts {
   /** Every distinct counted form in the article (for document frequency), as ids in the vocabulary it was counted in. */
   ids: Int32Array;
-  /** The most frequent forms: key, count and the word as the article first wrote it. */
-  top: { key: string; n: number; surface: string }[];
+  /** The most frequent forms: key (and its id in the vocabulary), count and the word as the article first wrote it. */
+  top: { id: number; key: string; n: number; surface: string }[];
   /** Number of counted words. */
   len: number;
 }
@@ -205,7 +205,7 @@ export function contentTerms(nz: Normalized, text: string, lang: string, vocab: 
   }
   const top = topByCount(nTerms, termN, TERM_CANDIDATES).map((j) => {
     const [s0, e0] = toOriginalSpan(nz, termNs[j], termNe[j]);
-    return { key: vocab.key(termId[j]), n: termN[j], surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
+    return { id: termId[j], key: vocab.key(termId[j]), n: termN[j], surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
   });
   return { ids: termId.slice(0, nTerms), top, len };
 }

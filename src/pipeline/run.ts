@@ -32,8 +32,6 @@ export interface RunOptions {
    * the TypeScript source through tsx (also when esbuild is missing or fails; env EM_WORKER_SOURCE=typescript).
    */
   workerSource?: 'bundle' | 'typescript';
-  /** Ordinals per staged term candidate file (worker.ts TERM_CHUNK by default; tests make it small). */
-  termChunk?: number;
   /** JSONL files above this size are streamed (input.ts STREAM_JSONL_BYTES by default); with worker threads, the workers parse their lines. */
   streamJsonlBytes?: number;
   /** `bytes` of article text read so far; `totalBytes` is the size of the input files (an upper bound). */
@@ -122,20 +120,22 @@ class Pool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, (r: ArticleMeta[] | LineResult[]) => void>();
   private readonly finishing: (() => void)[] = [];
+  private readonly ranking: (() => void)[] = [];
   private failure: Error | null = null;
   /** `bundle`: the worker as one CommonJS file (worker-bundle.ts); null runs the TypeScript source through tsx. */
-  constructor(n: number, stageDir: string, bundle: string | null, termChunk: number | undefined) {
+  constructor(n: number, stageDir: string, bundle: string | null) {
     const boot = bundle ?? new URL('./worker-boot.mjs', import.meta.url);
     const entry = new URL('./worker.ts', import.meta.url).href;
     for (let i = 0; i < n; i++) {
       // A bounded old generation makes each worker collect early instead of growing to V8's default heap size.
-      const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker', stageDir, index: i, termChunk }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+      const w = new Worker(boot, { workerData: { entry, role: 'em-pipeline-worker', stageDir, index: i }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       w.on('message', (m: WorkerResponse) => {
         if (m.kind === 'batch' || m.kind === 'lines') {
           const done = this.pending.get(m.seq);
           this.pending.delete(m.seq);
           done?.(m.kind === 'batch' ? m.metas : m.results);
         } else if (m.kind === 'finished') this.finishing.shift()?.();
+        else if (m.kind === 'ranked') this.ranking.shift()?.();
         else this.fail(new Error(m.message));
       });
       w.on('error', (e) => this.fail(e));
@@ -146,6 +146,7 @@ class Pool {
     this.failure ??= e;
     for (const f of this.pending.values()) f([]);
     for (const f of this.finishing.splice(0)) f();
+    for (const f of this.ranking.splice(0)) f();
   }
   run(seq: number, ordBase: number, batch: RawArticle[]): Promise<ArticleMeta[]> {
     return this.send({ kind: 'batch', seq, ordBase, batch }) as Promise<ArticleMeta[]>;
@@ -172,6 +173,19 @@ class Pool {
           new Promise<void>((ok) => {
             this.finishing.push(ok);
             w.postMessage({ kind: 'finish' } satisfies WorkerRequest);
+          })
+      )
+    );
+    if (this.failure) throw this.failure;
+  }
+  /** Every worker ranks its articles' terms (RowSink.rank) with `dfs[i]`, its keys' frequencies in the whole run. */
+  async rank(dfs: Int32Array[], nArticles: number, perArticle: number): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (w, i) =>
+          new Promise<void>((ok) => {
+            this.ranking.push(ok);
+            w.postMessage({ kind: 'rank', df: dfs[i], nArticles, perArticle } satisfies WorkerRequest, [dfs[i].buffer as ArrayBuffer]);
           })
       )
     );
@@ -235,9 +249,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
       const bundle = source === 'bundle' ? await bundleWorker(w.stageDir) : { file: null, reason: 'asked for' };
       if (bundle.file === null && process.env.EM_TIMING) console.error(`[timing] workers run the TypeScript source: ${bundle.reason}`);
       if (process.env.EM_TIMING) console.error(`[timing] workers start at ${Math.round(performance.now())} ms (${bundle.file ? 'bundle' : 'tsx'})`);
-      pool = new Pool(nWorkers, w.stageDir, bundle.file, opts.termChunk);
+      pool = new Pool(nWorkers, w.stageDir, bundle.file);
     }
-    const local = pool ? null : new RowSink(w.stageDir, 0, lex, opts.termChunk);
+    const local = pool ? null : new RowSink(w.stageDir, 0, lex);
     const nSinks = pool ? pool.size : 1;
     const loc = (raw: Origin) => {
       let f = fileIdx.get(raw.input_file);
@@ -362,22 +376,28 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
     }
     if (batch.length) await submit();
     while (inflight.length) await drainOne();
-    if (pool) {
-      await pool.finish();
-      await pool.close();
-      pool = null;
-    } else local!.finish();
     byId.clear();
     byHash.clear();
     collectGarbage();
+    mark('terms');
+    const tT = performance.now();
+    if (pool) await pool.finish();
+    else local!.finish();
+    const tF = performance.now();
+    const dfs = await w.termDocFreqs(nSinks);
+    const tD = performance.now();
+    if (process.env.EM_TIMING) console.error(`[timing] terms: sinks finished ${Math.round(tF - tT)} ms, document frequencies ${Math.round(tD - tF)} ms`);
+    if (pool) {
+      await pool.rank(dfs, written, TERMS_PER_ARTICLE);
+      await pool.close();
+      pool = null;
+    } else local!.rank(dfs[0], written, TERMS_PER_ARTICLE);
     mark('load staged');
 
     for (const e of lex.entities.values())
       w.append('entities', { entity_id: e.id, kind: e.kind, label_en: e.label_en, label_fa: e.label_fa, label_ar: e.label_ar, country: e.country });
     for (const t of lex.topics.values()) w.append('topic_defs', { topic_id: t.id, label_en: t.label_en, color: t.color, core: t.core });
     await w.loadStaged(nSinks, dupOrds);
-    mark('terms');
-    await w.finishTerms(written, TERMS_PER_ARTICLE);
     await w.writeParquet(out.tmp, nSinks, mark);
     mark('done');
     if (sampler) console.error(`[timing] ${phases.join('; ')}`);

@@ -5,13 +5,14 @@
  * thread, which decides duplicates in input order; the worker then counts the document frequencies of the accepted
  * articles (the main thread tells it which ones were duplicates). Each worker compiles its own lexicons once.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseJsonlLine, type RawArticle } from './input';
 import type { RejectRow } from '../lib/schema';
 import { loadLexicons, type Lexicons } from './load-lexicons';
 import { EmptyArticleError, newTermVocab, processArticle } from './process';
+import { rankTermCands, TermCandWriter } from './term-rank';
 
 /** What the main thread needs of one article: its dedupe keys and the counts for the summary. */
 export type ArticleMeta =
@@ -36,11 +37,13 @@ export type WorkerRequest =
   | { kind: 'batch'; seq: number; ordBase: number; batch: RawArticle[] }
   | { kind: 'lines'; seq: number; ordBase: number; lines: LineBatch }
   | { kind: 'verdict'; seq: number; dups: number[] }
-  | { kind: 'finish' };
+  | { kind: 'finish' }
+  | { kind: 'rank'; df: Int32Array; nArticles: number; perArticle: number };
 export type WorkerResponse =
   | { kind: 'batch'; seq: number; metas: ArticleMeta[] }
   | { kind: 'lines'; seq: number; results: LineResult[] }
   | { kind: 'finished' }
+  | { kind: 'ranked' }
   | { kind: 'error'; message: string };
 
 /**
@@ -51,15 +54,13 @@ export type WorkerResponse =
  */
 export const STAGED = ['articles', 'articles_meta', 'mentions', 'topics', 'stances'] as const;
 export type StagedName = (typeof STAGED)[number];
-export const stagedFile = (dir: string, name: StagedName | 'df', i: number) => join(dir, `${name}.w${i}.${name === 'df' ? 'csv' : 'jsonl'}`);
 /**
- * Term candidates (`_o`, article_id, len, c: [{k, n, s}]) go to one file per chunk of TERM_CHUNK ordinals and sink
- * (a batch to the chunk of its first ordinal): the TF-IDF ranking runs chunk by chunk, in memory, instead of one
- * window over every candidate, which spilled to disk at 1M articles (terms 44 -> 30 s, the final phases 81 -> 68 s).
+ * Besides the staged tables, each sink writes `df` (CSV: its key id, key, document frequency), `cands` (binary: each
+ * article's term candidates, TermCandWriter) and, once ranked, `terms` (CSV: article_id, term, score, rank).
  */
-export const TERM_CHUNK = 65536;
-export const termCandsFile = (dir: string, chunk: number, i: number) => join(dir, `term_cands.c${chunk}.w${i}.jsonl`);
-export const TERM_CANDS_FILE = /^term_cands\.c(\d+)\.w\d+\.jsonl$/;
+export type SinkFile = StagedName | 'df' | 'cands' | 'terms';
+const EXT: Record<SinkFile, string> = { articles: 'jsonl', articles_meta: 'jsonl', mentions: 'jsonl', topics: 'jsonl', stances: 'jsonl', df: 'csv', cands: 'bin', terms: 'csv' };
+export const stagedFile = (dir: string, name: SinkFile, i: number) => join(dir, `${name}.w${i}.${EXT[name]}`);
 
 const LONE_SURROGATE = /\\ud[89a-f]/i;
 function json(row: object): string {
@@ -85,9 +86,8 @@ class StageBuffer {
   private buf = Buffer.allocUnsafe(1 << 20);
   private used = 0;
   private readonly fd: number;
-  /** `mode` 'a' appends to the file (a term chunk a sink comes back to), 'w' starts it afresh. */
-  constructor(path: string, mode: 'w' | 'a' = 'w') {
-    this.fd = openSync(path, mode);
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
   }
   /** Appends `s` as UTF-8; returns its length in bytes. */
   put(s: string): number {
@@ -111,26 +111,29 @@ class StageBuffer {
   }
 }
 
-/** Writes processed rows to staging files; keeps each batch's term keys until the main thread's verdict. */
+/**
+ * Writes processed rows to staging files; keeps each batch's term keys until the main thread's verdict. Once every
+ * batch is in, `finish` writes the sink's document frequencies, and `rank` its articles' distinctive terms (given the
+ * whole run's frequencies).
+ */
 export class RowSink {
   private readonly bufs = {} as Record<StagedName, StageBuffer>;
-  /** The term candidates' current chunk (TERM_CHUNK) and its file. */
-  private termChunk = -1;
-  private termBuf: StageBuffer | null = null;
+  private readonly cands: TermCandWriter;
   private articleBytes = 0;
-  /** Per batch in flight: each article's term ids, until the main thread's verdict. */
-  private readonly pending = new Map<number, (Int32Array | null)[]>();
+  /** Per batch in flight: its first ordinal and each article's term ids, until the main thread's verdict. */
+  private readonly pending = new Map<number, { ordBase: number; keys: (Int32Array | null)[] }>();
+  /** Ordinals of this sink's articles that the main thread rejected as duplicates. */
+  private readonly dupOrds = new Set<number>();
   /** This sink's term keys; their document frequencies by id. */
   private readonly vocab = newTermVocab();
   private dfCount = new Int32Array(1 << 16);
   constructor(
     private readonly dir: string,
     private readonly index: number,
-    private readonly lex: Lexicons,
-    /** Ordinals per term candidate file (TERM_CHUNK; tests make it small). */
-    private readonly termChunkSize = TERM_CHUNK
+    private readonly lex: Lexicons
   ) {
     for (const t of STAGED) this.bufs[t] = new StageBuffer(stagedFile(dir, t, index));
+    this.cands = new TermCandWriter(stagedFile(dir, 'cands', index));
   }
 
   busyMs = 0;
@@ -171,13 +174,6 @@ export class RowSink {
   /** `batch[i]` null: no article at ordinal ordBase + i (a blank or rejected line); its meta is null. */
   private processBatchInner(seq: number, ordBase: number, batch: (RawArticle | null)[]): (ArticleMeta | null)[] {
     const b = this.bufs;
-    const chunk = Math.floor(ordBase / this.termChunkSize);
-    if (chunk !== this.termChunk) {
-      this.termBuf?.close();
-      this.termBuf = new StageBuffer(termCandsFile(this.dir, chunk, this.index), 'a');
-      this.termChunk = chunk;
-    }
-    const terms = this.termBuf!;
     const keys: (Int32Array | null)[] = [];
     /** A row as one JSON line with the article's ordinal first. */
     const row = (out: StageBuffer, ord: number, r: object) => {
@@ -207,22 +203,23 @@ export class RowSink {
       for (const r of p.mentions) row(b.mentions, ord, r);
       for (const r of p.topics) row(b.topics, ord, r);
       for (const r of p.stances) row(b.stances, ord, r);
-      if (p.terms.top.length) row(terms, ord, { article_id: a.article_id, len: p.terms.len || 1, c: p.terms.top.map((t) => ({ k: t.key, n: t.n, s: t.surface })) });
+      if (p.terms.top.length) this.cands.put(ord, a.article_id, p.terms.len || 1, p.terms.top);
       keys.push(p.terms.ids);
       return { ok: true, id: a.article_id, source: a.source_id ?? null, hash: a.content_hash, lang: a.lang, country: a.country ?? null, dated: Boolean(a.date) };
     });
     for (const t of STAGED) b[t].flush();
-    terms.flush();
-    this.pending.set(seq, keys);
+    this.pending.set(seq, { ordBase, keys });
     return metas;
   }
 
   /** `dups`: indexes in batch `seq` that the main thread rejected as duplicates; the others count for df. */
   verdict(seq: number, dups: number[]): void {
-    const keys = this.pending.get(seq);
+    const batch = this.pending.get(seq);
     this.pending.delete(seq);
-    if (!keys) return;
+    if (!batch) return;
+    const { ordBase, keys } = batch;
     const skip = new Set(dups);
+    for (const i of dups) this.dupOrds.add(ordBase + i);
     if (this.dfCount.length < this.vocab.size) {
       const grown = new Int32Array(Math.max(this.vocab.size, this.dfCount.length * 2));
       grown.set(this.dfCount);
@@ -236,28 +233,38 @@ export class RowSink {
     }
   }
 
-  /** Closes the files and writes this sink's document frequencies (key, df) as CSV. */
+  /** Closes the files and writes this sink's document frequencies (key id, key, df) as CSV. */
   finish(): void {
     for (const t of STAGED) this.bufs[t].close();
-    this.termBuf?.close();
-    this.termBuf = null;
+    this.cands.close();
     const out = new StageBuffer(stagedFile(this.dir, 'df', this.index));
     try {
       // Keys are runs of letters and marks (no comma, quote or newline): plain CSV is safe.
       const df = this.dfCount;
-      for (let id = 0; id < this.vocab.size && id < df.length; id++) if (df[id] !== 0) out.put(`${this.vocab.key(id)},${df[id]}\n`);
+      for (let id = 0; id < this.vocab.size && id < df.length; id++) if (df[id] !== 0) out.put(`${id},${this.vocab.key(id)},${df[id]}\n`);
     } finally {
       out.close();
     }
     this.dfCount = new Int32Array(0);
   }
+
+  /**
+   * Writes this sink's articles' top `perArticle` terms (term-rank.ts), given `df`: the run's document frequency of
+   * each of this sink's key ids, and `nArticles`, the run's article count. Returns the rows written.
+   */
+  rank(df: Int32Array, nArticles: number, perArticle: number): number {
+    const cands = stagedFile(this.dir, 'cands', this.index);
+    const rows = rankTermCands(cands, stagedFile(this.dir, 'terms', this.index), { df, key: (id) => this.vocab.key(id), skip: this.dupOrds, nArticles, perArticle });
+    rmSync(cands, { force: true });
+    return rows;
+  }
 }
 
 // Only inside a pipeline worker (test runners run their own worker threads with a parentPort too).
 if (parentPort && (workerData as { role?: string } | null)?.role === 'em-pipeline-worker') {
-  const { stageDir, index, termChunk } = workerData as { stageDir: string; index: number; termChunk: number };
+  const { stageDir, index } = workerData as { stageDir: string; index: number };
   const tBoot = performance.now();
-  const sink = new RowSink(stageDir, index, loadLexicons(), termChunk);
+  const sink = new RowSink(stageDir, index, loadLexicons());
   const tLex = performance.now();
   let tFirst = 0;
   let handler = 0;
@@ -269,7 +276,10 @@ if (parentPort && (workerData as { role?: string } | null)?.role === 'em-pipelin
       if (m.kind === 'batch') port.postMessage({ kind: 'batch', seq: m.seq, metas: sink.processBatch(m.seq, m.ordBase, m.batch) } satisfies WorkerResponse);
       else if (m.kind === 'lines') port.postMessage({ kind: 'lines', seq: m.seq, results: sink.processLines(m.seq, m.ordBase, m.lines) } satisfies WorkerResponse);
       else if (m.kind === 'verdict') sink.verdict(m.seq, m.dups);
-      else {
+      else if (m.kind === 'rank') {
+        sink.rank(m.df, m.nArticles, m.perArticle);
+        port.postMessage({ kind: 'ranked' } satisfies WorkerResponse);
+      } else {
         if (process.env.EM_TIMING) console.error(`[timing] worker ${index}: boot ${Math.round(tBoot)} lexicons ${Math.round(tLex - tBoot)} first msg ${Math.round(tFirst)} handlers ${Math.round(handler)} processBatch ${Math.round(sink.busyMs)} ms, alive ${Math.round(performance.now())} ms`);
         sink.finish();
         port.postMessage({ kind: 'finished' } satisfies WorkerResponse);

@@ -8,7 +8,8 @@ import { dirname, join, resolve, basename } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { writeDerivedTables } from './derived';
 import { COLUMNS, PARQUET_FILES, SQL_TYPES, TABLES, type TableName } from '../lib/schema';
-import { stagedFile, TERM_CANDS_FILE, type StagedName } from './worker';
+import { termsCsvSource } from './term-rank';
+import { stagedFile, type SinkFile } from './worker';
 
 /**
  * Sort keys chosen so that readers can prune row groups by their min/max statistics: articles by date (date-range
@@ -88,8 +89,7 @@ const JSON_OPTS = "format = 'newline_delimited', maximum_object_size = 16777216"
 
 export class TableWriter {
   /** Set by loadStaged: the staged files and the filter that drops duplicates' rows. */
-  private staged: { files: (name: StagedName) => string[]; keep: string } | null = null;
-  private termsSql: ((files: string[]) => string) | null = null;
+  private staged: { files: (name: SinkFile) => string[]; keep: string } | null = null;
   /** Compressed bytes of articles.parquet's text column (manifest.json `text_bytes`), once written. */
   textBytes = 0;
 
@@ -145,7 +145,7 @@ export class TableWriter {
    * staged files once, by the COPY that writes them (writeParquet), and never stored in the database.
    */
   async loadStaged(nSinks: number, dupOrds: number[]): Promise<void> {
-    const files = (name: StagedName | 'df') => Array.from({ length: nSinks }, (_, i) => stagedFile(this.stageDir, name, i));
+    const files = (name: SinkFile) => Array.from({ length: nSinks }, (_, i) => stagedFile(this.stageDir, name, i));
     await this.run('CREATE TABLE dups (o BIGINT)');
     const d = await this.conn.createAppender('dups');
     for (const o of dupOrds) {
@@ -163,42 +163,28 @@ export class TableWriter {
     await this.run(`CREATE TABLE articles AS SELECT ${cols.join(', ')}, _o, _w, _off, _len FROM (${meta}) ${keep}`);
     this.counts.articles = await this.count('articles');
     for (const f of files('articles_meta')) rmSync(f, { force: true });
-    await this.run(`CREATE TABLE term_df AS SELECT key, CAST(sum(df) AS INTEGER) AS df
-      FROM read_csv(${fileList(files('df'))}, header = false, auto_detect = false, delim = ',', columns = {'key': 'VARCHAR', 'df': 'INTEGER'})
-      GROUP BY key`);
-    for (const f of files('df')) rmSync(f, { force: true });
   }
 
   /**
-   * TF-IDF over the whole run: tf = count / article length, idf = ln((1 + N) / (1 + df) + 1); words in more than half
-   * of the articles are not distinctive. Keeps the top `perArticle` per article. Ranked by writeParquet, a chunk of
-   * staged candidates at a time (worker.ts TERM_CHUNK): `termsSql(files)` is the query for one chunk's files.
+   * The run's document frequencies, summed over the `nSinks` sinks' df files (RowSink.finish), handed back per sink:
+   * element i holds, for each of sink i's key ids, the key's frequency in the whole run (RowSink.rank ranks with it).
    */
-  async finishTerms(nArticles: number, perArticle: number): Promise<void> {
-    const { keep } = this.staged!;
-    const n = Math.max(0, Math.floor(nArticles));
-    const maxDf = n < 4 ? Number.MAX_SAFE_INTEGER : Math.max(2, n * 0.5);
-    this.termsSql = (files: string[]) => `
-      SELECT article_id, s AS term, round(score, 5) AS score, CAST(rank AS INTEGER) AS rank FROM (
-        SELECT c.article_id, c.s, (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) AS score,
-               row_number() OVER (PARTITION BY c._o ORDER BY (c.n::DOUBLE / c.len) * ln((1 + ${n}) / (1 + d.df) + 1) DESC, c.k) AS rank
-        FROM (SELECT _o, article_id, len, unnest(c, recursive := true) FROM read_json(${fileList(files)}, ${JSON_OPTS},
-          columns = {'_o': 'BIGINT', 'article_id': 'VARCHAR', 'len': 'INTEGER', 'c': 'STRUCT(k VARCHAR, n INTEGER, s VARCHAR)[]'}) ${keep}) c
-        JOIN term_df d ON c.k = d.key
-        WHERE d.df < ${maxDf}
-      ) WHERE rank <= ${Math.floor(perArticle)}`;
-  }
-
-  /** The staged term candidate files, by chunk (in chunk order). */
-  private termChunks(): string[][] {
-    const byChunk = new Map<number, string[]>();
-    for (const f of readdirSync(this.stageDir)) {
-      const m = TERM_CANDS_FILE.exec(f);
-      if (!m) continue;
-      const c = Number(m[1]);
-      byChunk.set(c, [...(byChunk.get(c) ?? []), join(this.stageDir, f)]);
+  async termDocFreqs(nSinks: number): Promise<Int32Array[]> {
+    const files = Array.from({ length: nSinks }, (_, i) => stagedFile(this.stageDir, 'df', i));
+    const csv = (f: string) =>
+      `read_csv(${quoteLiteral(f)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '', columns = {'id': 'INTEGER', 'key': 'VARCHAR', 'df': 'INTEGER'})`;
+    await this.run(`CREATE TEMP TABLE term_df AS SELECT key, CAST(sum(df) AS INTEGER) AS df FROM (${files.map((f) => `SELECT key, df FROM ${csv(f)}`).join(' UNION ALL ')}) GROUP BY key`);
+    const out: Int32Array[] = [];
+    for (const f of files) {
+      const size = Number((await this.conn.runAndReadAll(`SELECT coalesce(max(id) + 1, 0)::BIGINT FROM ${csv(f)}`)).getRows()[0][0]);
+      const df = new Int32Array(size);
+      const res = await this.conn.stream(`SELECT l.id, g.df FROM ${csv(f)} l JOIN term_df g USING (key)`);
+      for await (const rows of res.yieldRows()) for (const [id, n] of rows as [number, number][]) df[id] = n;
+      out.push(df);
+      rmSync(f, { force: true });
     }
-    return [...byChunk].sort((a, b) => a[0] - b[0]).map(([, files]) => files.sort());
+    await this.run('DROP TABLE term_df');
+    return out;
   }
 
   append<T extends TableName>(table: T, row: object): void {
@@ -326,14 +312,10 @@ export class TableWriter {
         for (const f of files(t)) rmSync(f, { force: true });
         timing(`${t} written`);
       }
-      // Ranked a chunk at a time into a table, then written in order.
-      await this.run(`CREATE TEMP TABLE terms_ranked (${COLUMNS.terms.map((c) => `${quoteIdent(c)} ${SQL_TYPES.terms[c]}`).join(', ')})`);
-      for (const chunk of this.termChunks()) {
-        await this.run(`INSERT INTO terms_ranked ${this.termsSql!(chunk)}`);
-        for (const f of chunk) rmSync(f, { force: true });
-      }
-      this.counts.terms = await this.run(`COPY (SELECT ${selectOf('terms')} FROM terms_ranked ORDER BY ${ORDER_BY.terms}) TO ${to('terms')} ${opts('terms')}`);
-      await this.run('DROP TABLE terms_ranked; DROP TABLE term_df');
+      // Ranked by the sinks (RowSink.rank), sorted here.
+      this.counts.terms = await this.run(`COPY (SELECT ${selectOf('terms')} FROM ${termsCsvSource(files('terms').map(quoteLiteral))}
+          ORDER BY ${ORDER_BY.terms}) TO ${to('terms')} ${opts('terms')}`);
+      for (const f of files('terms')) rmSync(f, { force: true });
       for (const t of ['entities', 'topic_defs'] as const) await this.run(`COPY (SELECT ${selectOf(t)} FROM ${quoteIdent(t)} ORDER BY ${ORDER_BY[t]}) TO ${to(t)} ${opts(t)}`);
       timing('tables written');
       // The derived tables read the text-less tables back from their Parquet files.

@@ -26,6 +26,8 @@ beforeAll(() => {
   // Line 300 repeats line 5's text in the same outlet (another batch, likely another worker); line 450 reuses id a10.
   lines[299] = JSON.stringify({ ...JSON.parse(lines[4]), id: 'dup-text' });
   lines[449] = JSON.stringify({ id: 'a10', source: 'Echorouk', text: `${ar[0]} نص مختلف تماما` });
+  // An id that CSV must quote (the ranked terms are staged as CSV).
+  lines[6] = JSON.stringify({ ...JSON.parse(lines[6]), id: 'a7 "quoted", with comma\nand a line break' });
   // A lone surrogate must not break the bulk JSON ingest.
   lines[100] = JSON.stringify({ id: 'lone', text: `${fa[0]} \ud800 ${fa[1]}` });
   writeFileSync(join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
@@ -40,8 +42,6 @@ describe('staging through worker files', () => {
     await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2ts'), workers: 2, workerSource: 'typescript' });
     // Streamed, as a file over 16 MB is: the workers decode and parse the lines themselves.
     await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2s'), workers: 2, streamJsonlBytes: 0 });
-    // Term candidates staged in chunks of 64 ordinals (a batch of 200 spans several) and ranked chunk by chunk.
-    await runPipeline({ input: join(dir, 'in.jsonl'), out: join(dir, 'w2c'), workers: 2, termChunk: 64 });
     const rejects = JSON.parse(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8')) as RejectRow[];
     expect(readFileSync(join(dir, 'w1', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
     expect(rejects.map((r) => [r.input_line, r.reason, r.detail])).toEqual([
@@ -57,7 +57,7 @@ describe('staging through worker files', () => {
     const one = async (sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0][0]);
     expect(readFileSync(join(dir, 'w2ts', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
     expect(readFileSync(join(dir, 'w2s', 'rejects.json'), 'utf8')).toBe(readFileSync(join(dir, 'w2', 'rejects.json'), 'utf8'));
-    for (const [f, other] of [...Object.values(PARQUET_FILES), ...Object.values(DERIVED_PARQUET_FILES)].flatMap((f) => [[f, 'w2'], [f, 'w2ts'], [f, 'w2s'], [f, 'w2c']])) {
+    for (const [f, other] of [...Object.values(PARQUET_FILES), ...Object.values(DERIVED_PARQUET_FILES)].flatMap((f) => [[f, 'w2'], [f, 'w2ts'], [f, 'w2s']])) {
       const a = `read_parquet('${join(dir, 'w1', f)}', file_row_number = true)`;
       const b = `read_parquet('${join(dir, other, f)}', file_row_number = true)`;
       // Same rows in the same order (file_row_number included).
@@ -69,6 +69,11 @@ describe('staging through worker files', () => {
     expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.articles)} WHERE article_id IN ('dup-text')`)).toBe(0);
     expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.articles)} WHERE article_id = 'a10' AND lang = 'fa'`)).toBe(1);
     expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.articles)} WHERE article_id = 'lone' AND text LIKE '%\ufffd%'`)).toBe(1);
+    // Terms: none for a duplicate; every article's ranks are 1..k; the id CSV must quote comes back whole.
+    expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.terms)} WHERE article_id = 'dup-text'`)).toBe(0);
+    expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.terms)} WHERE article_id = 'a7 "quoted", with comma' || chr(10) || 'and a line break'`)).toBeGreaterThan(0);
+    expect(await one(`SELECT count(*) FROM (SELECT article_id FROM ${out(PARQUET_FILES.terms)} GROUP BY article_id HAVING max(rank) <> count(*) OR min(rank) <> 1)`)).toBe(0);
+    expect(await one(`SELECT count(*) FROM ${out(PARQUET_FILES.terms)} t ANTI JOIN ${out(PARQUET_FILES.articles)} a USING (article_id)`)).toBe(0);
     // articles in the documented order; text_row is the article's row in articles.parquet, where its text is read.
     expect(
       await one(`SELECT count(*) FROM (SELECT article_id, row_number() OVER () - 1 AS r FROM ${out(PARQUET_FILES.articles)}) a
