@@ -5,14 +5,16 @@
  * terms as CSV, which DuckDB only sorts into terms.parquet.
  *
  * This replaced a DuckDB query over JSON-staged candidates (unnest, join with the frequencies, a window per
- * article): at 1M articles that query was 35 s of the final phases and the candidates' JSON ~3% of a worker's time.
+ * article): at 1M articles that query was 35 s of the final phases, and writing the candidates as JSON cost the
+ * workers ~12% of their time (one thread, 20k articles: 8.7–8.9 → 9.7–10.3 MB/s without it).
  *
  * Scores, ties and rounding are those of the query it replaced:
  *   score = (n / len) · ln((1 + N) / (1 + df) + 1), words in half of the articles or more left out (df < max(2, N/2),
  *   every word when N < 4), ties broken by the key in code point order (DuckDB compares strings as UTF-8 bytes),
  *   scores rounded to 5 decimals (round(score, 5)).
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { FileOut } from './file-out';
 
 /** One candidate of an article: its key's id in the sink's vocabulary, its count and its surface form. */
 export interface TermCand {
@@ -21,64 +23,21 @@ export interface TermCand {
   surface: string;
 }
 
-/** Appends records to a file through one reused buffer. */
-class BinOut {
-  buf = Buffer.allocUnsafe(1 << 20);
-  used = 0;
-  private readonly fd: number;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-  /** Bytes buffered (a record's offsets are relative to this, and reserve() never flushes inside a record). */
-  get size(): number {
-    return this.used;
-  }
-  /** Room for `n` more bytes (flushing, or growing for a record larger than the buffer). */
-  reserve(n: number): void {
-    if (this.used + n <= this.buf.length) return;
-    this.flush();
-    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
-  }
-  i32(v: number): void {
-    this.buf.writeInt32LE(v, this.used);
-    this.used += 4;
-  }
-  /** Overwrites the int32 at `at` bytes before the end of what is buffered. */
-  i32Back(at: number, v: number): void {
-    this.buf.writeInt32LE(v, this.used - at);
-  }
-  /** A string as its UTF-8 byte length, then its bytes (a lone surrogate becomes U+FFFD); needs 4 + 3·length reserved. */
-  str(s: string): void {
-    const n = this.buf.write(s, this.used + 4);
-    this.buf.writeUInt32LE(n, this.used);
-    this.used += 4 + n;
-  }
-  flush(): void {
-    let done = 0;
-    while (done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
-    this.used = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-}
-
 /**
  * The candidates file: per article, the record's length in bytes, ordinal, word count, number of candidates, article
  * id, then per candidate its key id, count and surface (integers as int32 LE, strings as byte length + UTF-8).
  */
 export class TermCandWriter {
-  private readonly out: BinOut;
+  private readonly out: FileOut;
   constructor(path: string) {
-    this.out = new BinOut(path);
+    this.out = new FileOut(path);
   }
   put(ord: number, articleId: string, len: number, cands: readonly TermCand[]): void {
     let need = 20 + 3 * articleId.length;
     for (const c of cands) need += 12 + 3 * c.surface.length;
     const o = this.out;
     o.reserve(need);
-    const start = o.size;
+    const start = o.used;
     o.i32(0);
     o.i32(ord);
     o.i32(len);
@@ -89,7 +48,7 @@ export class TermCandWriter {
       o.i32(c.n);
       o.str(c.surface);
     }
-    o.i32Back(o.size - start, o.size - start);
+    o.i32Back(o.used - start, o.used - start);
   }
   close(): void {
     this.out.close();
@@ -171,7 +130,7 @@ const NEWLINE = 0x0a;
  * Copies the UTF-8 bytes src[from, to) into out as a quoted CSV field (quotes doubled); out needs 2 + 2·(to − from)
  * bytes of room. A byte loop: the fields are short, and a native copy per field cost more than it saved.
  */
-function putField(out: BinOut, src: Buffer, from: number, to: number): void {
+function putField(out: FileOut, src: Buffer, from: number, to: number): void {
   const b = out.buf;
   let u = out.used;
   b[u++] = QUOTE;
@@ -184,7 +143,7 @@ function putField(out: BinOut, src: Buffer, from: number, to: number): void {
   out.used = u;
 }
 /** An ASCII string (a number) into out; needs its length in room. */
-function putAscii(out: BinOut, s: string): void {
+function putAscii(out: FileOut, s: string): void {
   const b = out.buf;
   let u = out.used;
   for (let i = 0; i < s.length; i++) b[u++] = s.charCodeAt(i);
@@ -216,7 +175,7 @@ export interface RankOptions {
 /** Reads the candidates file `candsPath` and writes each article's top terms to `csvPath` (article_id, term, score, rank); returns the rows written. */
 export function rankTermCands(candsPath: string, csvPath: string, o: RankOptions): number {
   const fd = openSync(candsPath, 'r');
-  const out = new BinOut(csvPath);
+  const out = new FileOut(csvPath);
   const N = Math.max(0, Math.floor(o.nArticles));
   const maxDf = maxDocFreq(N);
   /** ln((1 + N) / (1 + df) + 1) by df (0: not computed yet), for df < maxDf. */

@@ -5,13 +5,14 @@
  * thread, which decides duplicates in input order; the worker then counts the document frequencies of the accepted
  * articles (the main thread tells it which ones were duplicates). Each worker compiles its own lexicons once.
  */
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseJsonlLine, type RawArticle } from './input';
 import type { RejectRow } from '../lib/schema';
 import { loadLexicons, type Lexicons } from './load-lexicons';
 import { EmptyArticleError, newTermVocab, processArticle } from './process';
+import { FileOut } from './file-out';
 import { rankTermCands, TermCandWriter } from './term-rank';
 
 /** What the main thread needs of one article: its dedupe keys and the counts for the summary. */
@@ -78,46 +79,12 @@ function jsonString(s: string | null | undefined): string {
 }
 
 /**
- * One staging file's pending bytes: strings are encoded straight into a reused buffer, written out once per batch.
- * Writing each string (writeSync(fd, string)) allocated a Buffer per write and a joined string per batch: with the
- * JSON it encodes, staging was ~30% of a worker's time.
- */
-class StageBuffer {
-  private buf = Buffer.allocUnsafe(1 << 20);
-  private used = 0;
-  private readonly fd: number;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-  /** Appends `s` as UTF-8; returns its length in bytes. */
-  put(s: string): number {
-    // At most 3 bytes per UTF-16 code unit.
-    if (this.used + 3 * s.length > this.buf.length) {
-      this.flush();
-      if (3 * s.length > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length);
-    }
-    const n = this.buf.write(s, this.used);
-    this.used += n;
-    return n;
-  }
-  flush(): void {
-    let done = 0;
-    while (done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
-    this.used = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-}
-
-/**
  * Writes processed rows to staging files; keeps each batch's term keys until the main thread's verdict. Once every
  * batch is in, `finish` writes the sink's document frequencies, and `rank` its articles' distinctive terms (given the
  * whole run's frequencies).
  */
 export class RowSink {
-  private readonly bufs = {} as Record<StagedName, StageBuffer>;
+  private readonly bufs = {} as Record<StagedName, FileOut>;
   private readonly cands: TermCandWriter;
   private articleBytes = 0;
   /** Per batch in flight: its first ordinal and each article's term ids, until the main thread's verdict. */
@@ -132,7 +99,7 @@ export class RowSink {
     private readonly index: number,
     private readonly lex: Lexicons
   ) {
-    for (const t of STAGED) this.bufs[t] = new StageBuffer(stagedFile(dir, t, index));
+    for (const t of STAGED) this.bufs[t] = new FileOut(stagedFile(dir, t, index));
     this.cands = new TermCandWriter(stagedFile(dir, 'cands', index));
   }
 
@@ -176,7 +143,7 @@ export class RowSink {
     const b = this.bufs;
     const keys: (Int32Array | null)[] = [];
     /** A row as one JSON line with the article's ordinal first. */
-    const row = (out: StageBuffer, ord: number, r: object) => {
+    const row = (out: FileOut, ord: number, r: object) => {
       const s = json(r);
       out.put(s.length > 2 ? `{"_o":${ord},${s.slice(1)}\n` : `{"_o":${ord}}\n`);
     };
@@ -237,7 +204,7 @@ export class RowSink {
   finish(): void {
     for (const t of STAGED) this.bufs[t].close();
     this.cands.close();
-    const out = new StageBuffer(stagedFile(this.dir, 'df', this.index));
+    const out = new FileOut(stagedFile(this.dir, 'df', this.index));
     try {
       // Keys are runs of letters and marks (no comma, quote or newline): plain CSV is safe.
       const df = this.dfCount;
