@@ -205,9 +205,18 @@ export function contentTerms(nz: Normalized, text: string, lang: string, vocab: 
   }
   const top = topByCount(nTerms, termN, TERM_CANDIDATES).map((j) => {
     const [s0, e0] = toOriginalSpan(nz, termNs[j], termNe[j]);
-    return { id: termId[j], key: vocab.key(termId[j]), n: termN[j], surface: text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '') };
+    return { id: termId[j], key: vocab.key(termId[j]), n: termN[j], surface: surfaceOf(text, s0, e0) };
   });
   return { ids: termId.slice(0, nTerms), top, len };
+}
+
+/** A word as the article wrote it, text[s0, e0), without harakat and tatweel (U+064B–U+065F, U+0640). */
+function surfaceOf(text: string, s0: number, e0: number): string {
+  for (let k = s0; k < e0; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x0640 || (c >= 0x064b && c <= 0x065f)) return text.slice(s0, e0).replace(/[\u064B-\u065F\u0640]/g, '');
+  }
+  return text.slice(s0, e0);
 }
 
 /** Per term of the current contentTerms call, by first-seen index: its id, count and the normalised span of its first word. */

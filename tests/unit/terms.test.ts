@@ -34,6 +34,12 @@ describe('contentTerms', () => {
     ]);
     expect(t.len).toBe(6);
   });
+  it('shows the surface without harakat and tatweel, and a plain word as written', () => {
+    // «الأمـم» has a tatweel, «المُتَّحدة» a damma, a fatha and a shadda, «سوريا» neither.
+    const text = 'الأمـم المُتَّحدة سوريا سوريا';
+    const t = contentTerms(normalizeForMatch(text), text, 'ar');
+    expect(t.top.map((x) => x.surface)).toEqual(['سوريا', 'الأمم', 'المتحدة']);
+  });
   it('keeps the 30 most frequent, ties in first-seen order', () => {
     const words = Array.from({ length: 60 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
     const text = [...words, words[59], words[59], words[40]].join(' ');
