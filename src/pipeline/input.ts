@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync } fr
 import { basename, extname, join, relative } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { RejectRow } from '../lib/schema';
+import { decodeUtf8 } from './utf8';
 
 export interface RawArticle {
   input_file: string;
@@ -185,12 +186,16 @@ function* readJsonl(text: string, file: string): Generator<InputItem> {
  * reject, or null for a blank line. A line that is not valid UTF-8 is rejected on its own. `utf8` is a fatal decoder.
  */
 export function parseJsonlLine(bytes: Uint8Array, file: string, line: number, utf8: TextDecoder): InputItem | null {
-  let text: string;
-  try {
-    text = utf8.decode(bytes).trim();
-  } catch {
-    return reject(file, line, null, 'undecodable', `line ${line}: not UTF-8`);
+  // The fast decoder answers for well-formed lines; the TextDecoder has the last word on the others.
+  let text = decodeUtf8(bytes);
+  if (text === null) {
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return reject(file, line, null, 'undecodable', `line ${line}: not UTF-8`);
+    }
   }
+  text = text.trim();
   return text ? jsonlItem(text, file, line) : null;
 }
 
