@@ -1,7 +1,7 @@
 /**
  * A processing worker: receives batches of raw articles, processes them and writes their rows itself, as
- * newline-delimited JSON, to per-worker staging files that DuckDB ingests in bulk at the end (its C++ JSON reader is
- * far cheaper than per-value appends on the main thread). Only a few small fields per article go back to the main
+ * newline-delimited JSON (articles) or CSV (mentions, topics, stances), to per-worker staging files that DuckDB
+ * ingests in bulk at the end (its C++ readers are far cheaper than per-value appends on the main thread). Only a few small fields per article go back to the main
  * thread, which decides duplicates in input order; the worker then counts the document frequencies of the accepted
  * articles (the main thread tells it which ones were duplicates). Each worker compiles its own lexicons once.
  */
@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseJsonlLine, type RawArticle } from './input';
-import type { RejectRow } from '../lib/schema';
+import { COLUMNS, type RejectRow } from '../lib/schema';
 import { loadLexicons, type Lexicons } from './load-lexicons';
 import { EmptyArticleError, newTermVocab, processArticle } from './process';
 import { FileOut } from './file-out';
@@ -60,7 +60,9 @@ export type StagedName = (typeof STAGED)[number];
  * article's term candidates, TermCandWriter) and, once ranked, `terms` (CSV: article_id, term, score, rank).
  */
 export type SinkFile = StagedName | 'df' | 'cands' | 'terms';
-const EXT: Record<SinkFile, string> = { articles: 'jsonl', articles_meta: 'jsonl', mentions: 'jsonl', topics: 'jsonl', stances: 'jsonl', df: 'csv', cands: 'bin', terms: 'csv' };
+const EXT: Record<SinkFile, string> = { articles: 'jsonl', articles_meta: 'jsonl', mentions: 'csv', topics: 'csv', stances: 'csv', df: 'csv', cands: 'bin', terms: 'csv' };
+/** The tables staged as CSV (`_o`, then the table's columns in schema order; write.ts rowsCsvSource reads them). */
+export const CSV_STAGED = ['mentions', 'topics', 'stances'] as const;
 export const stagedFile = (dir: string, name: SinkFile, i: number) => join(dir, `${name}.w${i}.${EXT[name]}`);
 
 const LONE_SURROGATE = /\\ud[89a-f]/i;
@@ -71,6 +73,29 @@ function json(row: object): string {
   if (s.includes('\\u') && LONE_SURROGATE.test(s)) return JSON.stringify(row, (_k, v) => (typeof v === 'string' ? v.toWellFormed() : v));
   return s;
 }
+const CSV_SPECIAL = /[",\n\r]/;
+/**
+ * One CSV field: a string quoted only when it holds a quote, comma or line break (quotes doubled), the empty string
+ * as `""` (write.ts reads it with allow_quoted_nulls off, so it stays empty), null/undefined and non-finite numbers
+ * empty (NULL). Writing encodes a lone surrogate as U+FFFD, as the JSON staging did.
+ */
+export function csvField(v: unknown): string {
+  if (typeof v === 'string') return v === '' ? '""' : CSV_SPECIAL.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (v === null || v === undefined) return '';
+  return String(v);
+}
+/**
+ * A row as one CSV line: the article's ordinal, then `cols` in order. Cheaper than a JSON object per row (20k
+ * articles' mention, topic and stance rows: 520–620 ms as JSON, ~300 ms as CSV) and a third of the bytes.
+ */
+export function csvRow(ord: number, cols: readonly string[], row: object): string {
+  const r = row as Record<string, unknown>;
+  let s = String(ord);
+  for (let c = 0; c < cols.length; c++) s += `,${csvField(r[cols[c]])}`;
+  return `${s}\n`;
+}
+
 /** A string as JSON, with a lone surrogate stored as U+FFFD (as json() does). */
 function jsonString(s: string | null | undefined): string {
   if (s === null || s === undefined) return 'null';
@@ -142,11 +167,6 @@ export class RowSink {
   private processBatchInner(seq: number, ordBase: number, batch: (RawArticle | null)[]): (ArticleMeta | null)[] {
     const b = this.bufs;
     const keys: (Int32Array | null)[] = [];
-    /** A row as one JSON line with the article's ordinal first. */
-    const row = (out: FileOut, ord: number, r: object) => {
-      const s = json(r);
-      out.put(s.length > 2 ? `{"_o":${ord},${s.slice(1)}\n` : `{"_o":${ord}}\n`);
-    };
     const metas = batch.map((raw, i): ArticleMeta | null => {
       const ord = ordBase + i;
       if (raw === null) {
@@ -167,9 +187,9 @@ export class RowSink {
       const len = b.articles.put(`{"_o":${ord},${m.slice(1, -1)},"text":`) + b.articles.put(jsonString(text)) + b.articles.put('}\n');
       b.articles_meta.put(`{"_o":${ord},"_off":${this.articleBytes},"_len":${len},${m.slice(1)}\n`);
       this.articleBytes += len;
-      for (const r of p.mentions) row(b.mentions, ord, r);
-      for (const r of p.topics) row(b.topics, ord, r);
-      for (const r of p.stances) row(b.stances, ord, r);
+      for (const r of p.mentions) b.mentions.put(csvRow(ord, COLUMNS.mentions, r));
+      for (const r of p.topics) b.topics.put(csvRow(ord, COLUMNS.topics, r));
+      for (const r of p.stances) b.stances.put(csvRow(ord, COLUMNS.stances, r));
       if (p.terms.top.length) this.cands.put(ord, a.article_id, p.terms.len || 1, p.terms.top);
       keys.push(p.terms.ids);
       return { ok: true, id: a.article_id, source: a.source_id ?? null, hash: a.content_hash, lang: a.lang, country: a.country ?? null, dated: Boolean(a.date) };

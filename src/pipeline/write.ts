@@ -74,12 +74,21 @@ const STAGING_THREADS = process.env.EM_STAGING_THREADS ?? '2';
 /** The memory limit of copyArticles' own DuckDB instance (it reads and writes in order: no sort, no join). */
 const ARTICLES_MEMORY = process.env.EM_ARTICLES_MEMORY ?? '128MB';
 
-/** Tables written by the workers as newline-delimited JSON (worker.ts RowSink), read here in bulk. */
+/** Tables written by the workers (worker.ts RowSink: articles as newline-delimited JSON, the others as CSV), read here in bulk. */
 const STAGED_TABLES = ['articles', 'mentions', 'topics', 'stances'] as const;
 
 function jsonColumns(t: TableName, extra: Record<string, string> = {}, without: string[] = []): string {
   const cols = { _o: 'BIGINT', ...Object.fromEntries(COLUMNS[t].filter((c) => !without.includes(c)).map((c) => [c, stagingType(SQL_TYPES[t][c])])), ...extra };
   return `{${Object.entries(cols).map(([c, ty]) => `${quoteLiteral(c)}: ${quoteLiteral(ty)}`).join(', ')}}`;
+}
+/**
+ * How DuckDB reads a table the workers staged as CSV (worker.ts csvRow): `_o`, then the table's columns, every one
+ * typed; quotes doubled; an empty field NULL and `""` the empty string; lines as long as a stance's evidence sentence
+ * can make them (MAX_ARTICLE_CHARS: ≤ 3 MB of UTF-8, ≤ 6 MB with its quotes doubled).
+ */
+export function rowsCsvSource(t: TableName, files: string[]): string {
+  return `read_csv(${fileList(files)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false,
+    max_line_size = 8388608, buffer_size = 16777216, columns = ${jsonColumns(t)})`;
 }
 function fileList(files: string[]): string {
   return `[${files.map(quoteLiteral).join(', ')}]`;
@@ -307,7 +316,7 @@ export class TableWriter {
     })();
     const tables = (async () => {
       for (const t of ['mentions', 'topics', 'stances'] as const) {
-        this.counts[t] = await this.run(`COPY (SELECT ${selectOf(t)} FROM read_json(${fileList(files(t))}, ${JSON_OPTS}, columns = ${jsonColumns(t)}) ${keep}
+        this.counts[t] = await this.run(`COPY (SELECT ${selectOf(t)} FROM ${rowsCsvSource(t, files(t))} ${keep}
           ORDER BY ${ORDER_BY[t]}) TO ${to(t)} ${opts(t)}`);
         for (const f of files(t)) rmSync(f, { force: true });
         timing(`${t} written`);
