@@ -151,12 +151,18 @@ function putAscii(out: FileOut, s: string): void {
 }
 
 /**
+ * read_csv options for every CSV file the workers stage (the ranked terms here, the rows of write.ts rowsCsvSource):
+ * no header or sniffing, quotes doubled, lines up to 8 MB in 16 MB buffers.
+ */
+export const STAGED_CSV_OPTS = `header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = 8388608, buffer_size = 16777216`;
+
+/**
  * How DuckDB reads the ranked terms' CSV files (`files`: SQL string literals): every column typed, quotes doubled,
  * and lines as long as an article's longest word can make them (MAX_ARTICLE_CHARS: ≤ 3 MB of UTF-8, quotes doubled in ids), in 16 MB buffers
  * (DuckDB's default of 16 lines' worth would be 128 MB per reader).
  */
 export function termsCsvSource(files: string[]): string {
-  return `read_csv([${files.join(', ')}], header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = 8388608, buffer_size = 16777216,
+  return `read_csv([${files.join(', ')}], ${STAGED_CSV_OPTS},
     columns = {'article_id': 'VARCHAR', 'term': 'VARCHAR', 'score': 'DOUBLE', 'rank': 'INTEGER'})`;
 }
 

@@ -1,9 +1,10 @@
 /**
  * A processing worker: receives batches of raw articles, processes them and writes their rows itself, as
  * newline-delimited JSON (articles) or CSV (mentions, topics, stances), to per-worker staging files that DuckDB
- * ingests in bulk at the end (its C++ readers are far cheaper than per-value appends on the main thread). Only a few small fields per article go back to the main
- * thread, which decides duplicates in input order; the worker then counts the document frequencies of the accepted
- * articles (the main thread tells it which ones were duplicates). Each worker compiles its own lexicons once.
+ * ingests in bulk at the end (its C++ readers are far cheaper than per-value appends on the main thread). Only a few
+ * small fields per article go back to the main thread, which decides duplicates in input order; the worker then
+ * counts the document frequencies of the accepted articles (the main thread tells it which ones were duplicates).
+ * Each worker compiles its own lexicons once.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,8 +62,6 @@ export type StagedName = (typeof STAGED)[number];
  */
 export type SinkFile = StagedName | 'df' | 'cands' | 'terms';
 const EXT: Record<SinkFile, string> = { articles: 'jsonl', articles_meta: 'jsonl', mentions: 'csv', topics: 'csv', stances: 'csv', df: 'csv', cands: 'bin', terms: 'csv' };
-/** The tables staged as CSV (`_o`, then the table's columns in schema order; write.ts rowsCsvSource reads them). */
-export const CSV_STAGED = ['mentions', 'topics', 'stances'] as const;
 export const stagedFile = (dir: string, name: SinkFile, i: number) => join(dir, `${name}.w${i}.${EXT[name]}`);
 
 const LONE_SURROGATE = /\\ud[89a-f]/i;

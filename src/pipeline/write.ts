@@ -8,7 +8,7 @@ import { dirname, join, resolve, basename } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { writeDerivedTables } from './derived';
 import { COLUMNS, PARQUET_FILES, SQL_TYPES, TABLES, type TableName } from '../lib/schema';
-import { termsCsvSource } from './term-rank';
+import { STAGED_CSV_OPTS, termsCsvSource } from './term-rank';
 import { stagedFile, type SinkFile } from './worker';
 
 /**
@@ -74,7 +74,7 @@ const STAGING_THREADS = process.env.EM_STAGING_THREADS ?? '2';
 /** The memory limit of copyArticles' own DuckDB instance (it reads and writes in order: no sort, no join). */
 const ARTICLES_MEMORY = process.env.EM_ARTICLES_MEMORY ?? '128MB';
 
-/** Tables written by the workers (worker.ts RowSink: articles as newline-delimited JSON, the others as CSV), read here in bulk. */
+/** Tables the workers write (worker.ts RowSink: articles as newline-delimited JSON, the others as CSV), read here in bulk. */
 const STAGED_TABLES = ['articles', 'mentions', 'topics', 'stances'] as const;
 
 function jsonColumns(t: TableName, extra: Record<string, string> = {}, without: string[] = []): string {
@@ -87,8 +87,7 @@ function jsonColumns(t: TableName, extra: Record<string, string> = {}, without: 
  * can make them (MAX_ARTICLE_CHARS: ≤ 3 MB of UTF-8, ≤ 6 MB with its quotes doubled).
  */
 export function rowsCsvSource(t: TableName, files: string[]): string {
-  return `read_csv(${fileList(files)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false,
-    max_line_size = 8388608, buffer_size = 16777216, columns = ${jsonColumns(t)})`;
+  return `read_csv(${fileList(files)}, ${STAGED_CSV_OPTS}, allow_quoted_nulls = false, columns = ${jsonColumns(t)})`;
 }
 function fileList(files: string[]): string {
   return `[${files.map(quoteLiteral).join(', ')}]`;
